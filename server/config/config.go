@@ -1,0 +1,75 @@
+// Package config reads the server's settings from flags and AK1_* environment variables.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the server's configuration. Every field has an environment variable and a flag of the
+// same meaning; a flag given on the command line wins.
+type Config struct {
+	Addr      string        // AK1_ADDR, -addr
+	DataDir   string        // AK1_DATA_DIR, -data-dir
+	PublicURL string        // AK1_PUBLIC_URL, -public-url: the address printed in QR codes
+	MinAge    int           // AK1_MIN_AGE, -min-age: minimum age of a job seeker
+	Demo      bool          // AK1_DEMO, -demo: create demo accounts and data (make run)
+	KioskIdle time.Duration // AK1_KIOSK_IDLE, -kiosk-idle: no touch for this long, and the kiosk warns
+	KioskWarn time.Duration // AK1_KIOSK_WARN, -kiosk-warn: the warning's countdown before the reset
+}
+
+// Load parses args (without the program name) over the environment read through getenv.
+func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	fs := flag.NewFlagSet("ak1-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	def := func(name, fallback string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return fallback
+	}
+	var c Config
+	var minAge, demo, idle, warn string
+	fs.StringVar(&c.Addr, "addr", def("AK1_ADDR", ":8080"), "listen address (AK1_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", def("AK1_DATA_DIR", "./data"), "folder for the database and keys (AK1_DATA_DIR)")
+	fs.StringVar(&c.PublicURL, "public-url", def("AK1_PUBLIC_URL", "http://localhost:8080"), "public address printed in QR codes (AK1_PUBLIC_URL)")
+	fs.StringVar(&minAge, "min-age", def("AK1_MIN_AGE", "18"), "minimum age of a job seeker, 15 to 18 (AK1_MIN_AGE)")
+	fs.StringVar(&demo, "demo", def("AK1_DEMO", "false"), "create demo accounts and data (AK1_DEMO)")
+	fs.StringVar(&idle, "kiosk-idle", def("AK1_KIOSK_IDLE", "60s"), "kiosk idle time before the warning (AK1_KIOSK_IDLE)")
+	fs.StringVar(&warn, "kiosk-warn", def("AK1_KIOSK_WARN", "20s"), "kiosk warning countdown before the reset (AK1_KIOSK_WARN)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	var problems []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		problems = append(problems, fmt.Errorf("AK1_ADDR %q: expected host:port such as :8080", c.Addr))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		problems = append(problems, errors.New("AK1_DATA_DIR must not be empty"))
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		problems = append(problems, fmt.Errorf("AK1_PUBLIC_URL %q: expected an absolute http(s) address such as https://ak1.denpasarkota.go.id", c.PublicURL))
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	var err error
+	if c.MinAge, err = strconv.Atoi(minAge); err != nil || c.MinAge < 15 || c.MinAge > 18 {
+		problems = append(problems, fmt.Errorf("AK1_MIN_AGE %q: expected a whole number from 15 to 18", minAge))
+	}
+	if c.Demo, err = strconv.ParseBool(demo); err != nil {
+		problems = append(problems, fmt.Errorf("AK1_DEMO %q: expected true or false", demo))
+	}
+	if c.KioskIdle, err = time.ParseDuration(idle); err != nil || c.KioskIdle < time.Second {
+		problems = append(problems, fmt.Errorf("AK1_KIOSK_IDLE %q: expected a duration such as 60s", idle))
+	}
+	if c.KioskWarn, err = time.ParseDuration(warn); err != nil || c.KioskWarn < time.Second {
+		problems = append(problems, fmt.Errorf("AK1_KIOSK_WARN %q: expected a duration such as 20s", warn))
+	}
+	return c, errors.Join(problems...)
+}

@@ -1,0 +1,35 @@
+// Command ak1-server runs AK1 Denpasar: the kiosk, the officer desk and the print-job API.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "ak1-server:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches the subcommands; without one it serves.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	rest := args[1:]
+	cmd := "serve"
+	if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
+		cmd, rest = rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	default:
+		return fmt.Errorf("unknown command %q (known: serve)", cmd)
+	}
+}

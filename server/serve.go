@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"ak1/server/config"
+	"ak1/server/storage"
+	"ak1/server/web"
+)
+
+// serve opens the database, starts the web server and stops both cleanly when ctx ends.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("AK1_DATA_DIR %q: %w", cfg.DataDir, err)
+	}
+	db, err := storage.Open(ctx, cfg.DataDir, time.Now)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	csrfKey, err := loadOrCreateKey(filepath.Join(cfg.DataDir, "csrf.key"))
+	if err != nil {
+		return err
+	}
+	app := web.New(db, log, web.Options{PublicURL: cfg.PublicURL, MinAge: cfg.MinAge, CSRFKey: csrfKey,
+		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn}, time.Now)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("AK1_ADDR %q: %w", cfg.Addr, err)
+	}
+	go sweepDrafts(ctx, db, log)
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	log.Info("ak1-server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "public_url", cfg.PublicURL)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := app.ShutdownWithContext(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepDrafts deletes kiosk drafts left behind (a browser closed mid-form) so no one's data lingers.
+func sweepDrafts(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := db.SweepDrafts(ctx, web.DraftLifetime); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("sweep kiosk drafts", "err", err)
+			} else if n > 0 {
+				log.Info("swept abandoned kiosk drafts", "count", n)
+			}
+		}
+	}
+}
+
+// loadOrCreateKey reads a 32-byte secret from path, creating it (mode 0600) on first start.
+func loadOrCreateKey(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if err == nil && len(key) == 32 {
+		return key, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, err
+	}
+	return key, nil
+}

@@ -1,0 +1,178 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"ak1/server/domain"
+)
+
+// SaveDraft stores the kiosk draft under its token, creating or replacing it.
+func (db *DB) SaveDraft(ctx context.Context, token string, f *domain.Form) error {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	_, err = db.write.ExecContext(ctx, `INSERT INTO kiosk_drafts (token, form, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (token) DO UPDATE SET form = excluded.form, updated_at = excluded.updated_at`,
+		token, string(data), formatTime(db.now()))
+	return err
+}
+
+// LoadDraft returns the kiosk draft stored under token, or ErrNotFound.
+func (db *DB) LoadDraft(ctx context.Context, token string) (*domain.Form, error) {
+	var data string
+	err := db.read.QueryRowContext(ctx, `SELECT form FROM kiosk_drafts WHERE token = ?`, token).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var f domain.Form
+	if err := json.Unmarshal([]byte(data), &f); err != nil {
+		return nil, fmt.Errorf("draft %s: %w", token, err)
+	}
+	return &f, nil
+}
+
+// DeleteDraft forgets a kiosk draft. Deleting a missing draft is not an error.
+func (db *DB) DeleteDraft(ctx context.Context, token string) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM kiosk_drafts WHERE token = ?`, token)
+	return err
+}
+
+// SweepDrafts deletes drafts untouched for longer than maxAge and returns how many it deleted.
+func (db *DB) SweepDrafts(ctx context.Context, maxAge time.Duration) (int64, error) {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM kiosk_drafts WHERE updated_at < ?`, formatTime(db.now().Add(-maxAge)))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func openStatesSQL() string {
+	quoted := make([]string, len(domain.OpenStates))
+	for i, s := range domain.OpenStates {
+		quoted[i] = "'" + string(s) + "'"
+	}
+	return "(" + strings.Join(quoted, ",") + ")"
+}
+
+// SubmitApplication stores a checked form as a new application with the next queue ticket of the day,
+// and deletes the kiosk draft it came from (draftToken may be empty). When the NIK already has an
+// open application it creates nothing and returns that application with domain.ErrAlreadyOpen.
+func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, actor, draftToken string) (*domain.Application, error) {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	birth, _ := f.BirthDate()
+	now := db.now()
+	day := domain.OfficeDay(now)
+	var existingID int64
+	var app *domain.Application
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE nik = ? AND state IN `+openStatesSQL()+
+			` ORDER BY id DESC LIMIT 1`, f.NIK).Scan(&existingID)
+		if err == nil {
+			return domain.ErrAlreadyOpen
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var n int
+		err = tx.QueryRowContext(ctx, `INSERT INTO ticket_counters (day, prefix, last) VALUES (?, ?, 1)
+			ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1 RETURNING last`, day, domain.TicketPrefixNewCard).Scan(&n)
+		if err != nil {
+			return err
+		}
+		app = &domain.Application{
+			NIK: f.NIK, FullName: f.FullName, BirthDate: birth.Format("2006-01-02"), Sex: f.Sex,
+			State: domain.StateSubmitted, Ticket: domain.FormatTicket(domain.TicketPrefixNewCard, n), TicketDay: day,
+			StatusCode: domain.NewStatusCode(), Source: source, Form: *f, CreatedAt: now, UpdatedAt: now,
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO applications (nik, full_name, birth_date, sex, state, ticket, ticket_day,
+			status_code, source, form, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			app.NIK, app.FullName, app.BirthDate, app.Sex, app.State, app.Ticket, app.TicketDay, app.StatusCode,
+			app.Source, string(data), formatTime(now), formatTime(now))
+		if err != nil {
+			return err
+		}
+		if app.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, now, actor, "submit", app.ID, "", string(app.State), "tiket "+app.Ticket); err != nil {
+			return err
+		}
+		if draftToken != "" {
+			_, err = tx.ExecContext(ctx, `DELETE FROM kiosk_drafts WHERE token = ?`, draftToken)
+		}
+		return err
+	})
+	if errors.Is(err, domain.ErrAlreadyOpen) {
+		existing, gerr := db.Application(ctx, existingID)
+		if gerr != nil {
+			return nil, gerr
+		}
+		return existing, domain.ErrAlreadyOpen
+	}
+	if err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+func audit(ctx context.Context, tx *sql.Tx, at time.Time, actor, action string, appID int64, from, to, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, application_id, from_state, to_state, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, formatTime(at), actor, action, appID, from, to, detail)
+	return err
+}
+
+const applicationColumns = `id, nik, full_name, birth_date, sex, state, state_reason, ticket, ticket_day, status_code,
+	source, form, created_at, updated_at`
+
+func scanApplication(row interface{ Scan(...any) error }) (*domain.Application, error) {
+	var a domain.Application
+	var form, created, updated string
+	err := row.Scan(&a.ID, &a.NIK, &a.FullName, &a.BirthDate, &a.Sex, &a.State, &a.StateReason, &a.Ticket,
+		&a.TicketDay, &a.StatusCode, &a.Source, &form, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(form), &a.Form); err != nil {
+		return nil, fmt.Errorf("application %d form: %w", a.ID, err)
+	}
+	a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
+	return &a, nil
+}
+
+// Application returns the application with the given id, or ErrNotFound.
+func (db *DB) Application(ctx context.Context, id int64) (*domain.Application, error) {
+	return scanApplication(db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+` FROM applications WHERE id = ?`, id))
+}
+
+// FindForStatusCheck finds the application a job seeker asks about by status code, or by today's
+// ticket, together with the date of birth (YYYY-MM-DD) they give. Both must match: a ticket number
+// alone says nothing about anyone.
+func (db *DB) FindForStatusCheck(ctx context.Context, ticket, code, birthDate string) (*domain.Application, error) {
+	if code != "" {
+		return scanApplication(db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+`
+			FROM applications WHERE status_code = ? AND birth_date = ?`, code, birthDate))
+	}
+	return scanApplication(db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+`
+		FROM applications WHERE ticket = ? AND birth_date = ? ORDER BY ticket_day DESC LIMIT 1`, ticket, birthDate))
+}
+
+// ApplicationByCode returns the application with the given status code, or ErrNotFound.
+func (db *DB) ApplicationByCode(ctx context.Context, code string) (*domain.Application, error) {
+	return scanApplication(db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+` FROM applications WHERE status_code = ?`, code))
+}

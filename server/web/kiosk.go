@@ -1,0 +1,385 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ak1/server/domain"
+	"ak1/server/storage"
+)
+
+// The kiosk keeps one draft per browser, named by a random token in a session cookie. The draft lives
+// on the server so that an idle reset can destroy it for certain.
+const (
+	kioskCookie   = "ak1_kiosk"
+	DraftLifetime = 30 * time.Minute // an abandoned kiosk draft is swept after this
+)
+
+// kioskPage is what every kiosk template receives.
+type kioskPage struct {
+	Title     string
+	CSRF      string
+	IdleMS    int64
+	WarnMS    int64
+	Idle      bool // the idle reset runs on every screen but the welcome screen
+	Form      *domain.Form
+	Errors    domain.Errors
+	Step      domain.Step
+	StepIndex int
+	Steps     []domain.Step
+	Return    string // "periksa" when the step was opened from the review screen
+	Data      fiber.Map
+}
+
+func (s *Server) page(c *fiber.Ctx, title string) kioskPage {
+	return kioskPage{
+		Title: title, CSRF: csrfToken(c), IdleMS: s.opts.KioskIdle.Milliseconds(), WarnMS: s.opts.KioskWarn.Milliseconds(),
+		Idle: true, Steps: domain.Steps, Errors: domain.Errors{}, Data: fiber.Map{},
+	}
+}
+
+func (s *Server) rules() domain.Rules {
+	now := s.now().In(domain.OfficeZone)
+	return domain.Rules{MinAge: s.opts.MinAge, Today: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+}
+
+func (s *Server) welcome(c *fiber.Ctx) error {
+	p := s.page(c, "Selamat datang")
+	p.Idle = false
+	p.Data["Services"] = domain.Services
+	return c.Render("kiosk/welcome", p, "layouts/kiosk")
+}
+
+func (s *Server) requirements(c *fiber.Ctx) error {
+	svc, ok := domain.FindService(c.Params("service"))
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	if svc.Slug == "cek" {
+		return c.Redirect("/cek", fiber.StatusSeeOther)
+	}
+	p := s.page(c, svc.Title)
+	p.Data["Service"] = svc
+	p.Data["Checked"] = map[string]bool{}
+	return c.Render("kiosk/requirements", p, "layouts/kiosk")
+}
+
+// checkRequirements receives the ticked documents. With everything required ticked the new-card
+// service goes on to the form; otherwise the kiosk says plainly what to bring.
+func (s *Server) checkRequirements(c *fiber.Ctx) error {
+	svc, ok := domain.FindService(c.Params("service"))
+	if !ok || !svc.AtKiosk || svc.Slug == "cek" {
+		return fiber.ErrNotFound
+	}
+	form, err := c.MultipartForm()
+	checked := map[string]bool{}
+	if err == nil {
+		for _, k := range form.Value["dokumen"] {
+			checked[k] = true
+		}
+	} else {
+		args := c.Request().PostArgs()
+		for _, v := range args.PeekMulti("dokumen") {
+			checked[string(v)] = true
+		}
+	}
+	var missing []domain.Document
+	for _, d := range svc.Docs {
+		if d.Required && !checked[d.Key] {
+			missing = append(missing, d)
+		}
+	}
+	if len(missing) == 0 || c.FormValue("lanjut") == "tetap" {
+		return redirect(c, "/daftar/"+domain.Steps[0].Slug)
+	}
+	p := s.page(c, "Dokumen yang perlu dibawa")
+	p.Data["Service"] = svc
+	p.Data["Missing"] = missing
+	p.Data["Checked"] = checked
+	return c.Render("kiosk/missing", p, "layouts/kiosk")
+}
+
+// redirect sends the browser on after a successful POST: 303 for plain forms; htmx follows it too.
+func redirect(c *fiber.Ctx, to string) error {
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// draft returns the form of this kiosk session, or an empty one.
+func (s *Server) draft(c *fiber.Ctx) (*domain.Form, string, error) {
+	token := c.Cookies(kioskCookie)
+	if token == "" {
+		return &domain.Form{}, "", nil
+	}
+	f, err := s.db.LoadDraft(c.UserContext(), token)
+	if errors.Is(err, storage.ErrNotFound) {
+		return &domain.Form{}, token, nil
+	}
+	return f, token, err
+}
+
+func (s *Server) saveDraft(c *fiber.Ctx, token string, f *domain.Form) error {
+	if token == "" {
+		token = randomToken()
+		// A session cookie: it ends with the browser, and the idle reset deletes it.
+		c.Cookie(&fiber.Cookie{Name: kioskCookie, Value: token, Path: "/", HTTPOnly: true,
+			SameSite: fiber.CookieSameSiteStrictMode, Secure: s.opts.SecureCookies})
+	}
+	return s.db.SaveDraft(c.UserContext(), token, f)
+}
+
+func (s *Server) stepPage(c *fiber.Ctx, idx int, f *domain.Form, errs domain.Errors) error {
+	step := domain.Steps[idx]
+	p := s.page(c, step.Title)
+	p.Form, p.Errors, p.Step, p.StepIndex = f, errs, step, idx
+	p.Return = c.Query("kembali")
+	if p.Return != "periksa" {
+		p.Return = ""
+	}
+	p.Data["Kecamatans"] = domain.Kecamatans
+	if k, ok := domain.FindKecamatan(f.Kecamatan); ok {
+		p.Data["Kelurahan"] = k.Kelurahan
+	}
+	p.Data["Years"] = s.birthYears()
+	p.Data["Months"] = domain.MonthNames()
+	p.Data["Marital"] = domain.MaritalStatuses
+	p.Data["Religions"] = domain.Religions
+	p.Data["Levels"] = domain.EducationLevels
+	p.Data["Languages"] = domain.Languages
+	p.Data["KBJI"] = domain.KBJIGroups
+	p.Data["Locations"] = domain.DesiredLocations
+	if len(errs) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return c.Render("kiosk/step-"+step.Slug, p, "layouts/kiosk")
+}
+
+// birthYears lists the years a job seeker can be born in, youngest first.
+func (s *Server) birthYears() []int {
+	this := s.now().In(domain.OfficeZone).Year()
+	var ys []int
+	for y := this - s.opts.MinAge; y >= this-80; y-- {
+		ys = append(ys, y)
+	}
+	return ys
+}
+
+func (s *Server) showStep(c *fiber.Ctx) error {
+	idx := domain.StepIndex(c.Params("step"))
+	if idx < 0 {
+		return fiber.ErrNotFound
+	}
+	f, _, err := s.draft(c)
+	if err != nil {
+		return err
+	}
+	return s.stepPage(c, idx, f, nil)
+}
+
+// saveStep stores what the person typed on one screen. "Lanjut" checks the screen and goes on only
+// when it is right; "Kembali" keeps the input unchecked and goes back, so nothing is ever lost.
+func (s *Server) saveStep(c *fiber.Ctx) error {
+	idx := domain.StepIndex(c.Params("step"))
+	if idx < 0 {
+		return fiber.ErrNotFound
+	}
+	f, token, err := s.draft(c)
+	if err != nil {
+		return err
+	}
+	values, err := url.ParseQuery(string(c.Body()))
+	if err != nil {
+		return &PublicError{fiber.StatusBadRequest, "Isian tidak terbaca. Silakan ulangi."}
+	}
+	step := domain.Steps[idx]
+	f.Apply(step, values)
+	if err := s.saveDraft(c, token, f); err != nil {
+		return err
+	}
+	back := values.Get("aksi") == "kembali"
+	returnTo := values.Get("kembali")
+	if back {
+		if idx == 0 {
+			return redirect(c, "/layanan/baru")
+		}
+		return redirect(c, "/daftar/"+domain.Steps[idx-1].Slug)
+	}
+	if errs := f.ValidateStep(step.Slug, s.rules()); len(errs) > 0 {
+		return s.stepPage(c, idx, f, errs)
+	}
+	if returnTo == "periksa" || idx == len(domain.Steps)-1 {
+		return redirect(c, "/daftar/periksa")
+	}
+	return redirect(c, "/daftar/"+domain.Steps[idx+1].Slug)
+}
+
+// kelurahanOptions answers the kecamatan pick-list with the matching kelurahan choices (htmx).
+func (s *Server) kelurahanOptions(c *fiber.Ctx) error {
+	k, _ := domain.FindKecamatan(c.Query("kecamatan"))
+	return c.Render("partials/kelurahan-options", fiber.Map{"Kelurahan": k.Kelurahan, "Selected": ""})
+}
+
+func (s *Server) review(c *fiber.Ctx) error {
+	f, token, err := s.draft(c)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		return redirect(c, "/")
+	}
+	errs, _ := f.Validate(s.rules())
+	return s.reviewPage(c, f, errs, "")
+}
+
+func (s *Server) reviewPage(c *fiber.Ctx, f *domain.Form, errs domain.Errors, message string) error {
+	p := s.page(c, "Periksa kembali isian Anda")
+	p.Form, p.Errors = f, errs
+	p.Data["Warnings"] = f.Warnings(s.rules())
+	p.Data["Message"] = message
+	p.Data["Sexes"] = domain.Sexes
+	p.Data["KBJI"] = domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI)
+	p.Data["Location"] = domain.LabelOf(domain.DesiredLocations, f.DesiredLocation)
+	p.Data["StepErrors"] = stepsWithErrors(errs)
+	if birth, ok := f.BirthDate(); ok {
+		p.Data["Birth"] = domain.FormatDate(birth)
+	}
+	if len(errs) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return c.Render("kiosk/review", p, "layouts/kiosk")
+}
+
+// stepsWithErrors tells, for each step slug, whether one of its fields has an error.
+func stepsWithErrors(errs domain.Errors) map[string]bool {
+	out := map[string]bool{}
+	for _, st := range domain.Steps {
+		for _, f := range st.Fields {
+			if errs[f] != "" || (f == "birth_day" && errs["birth_date"] != "") {
+				out[st.Slug] = true
+			}
+		}
+	}
+	return out
+}
+
+// submit turns the draft into an application with a queue ticket.
+func (s *Server) submit(c *fiber.Ctx) error {
+	f, token, err := s.draft(c)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		return redirect(c, "/")
+	}
+	if errs, _ := f.Validate(s.rules()); len(errs) > 0 {
+		return s.reviewPage(c, f, errs, "Masih ada isian yang perlu diperbaiki. Tekan \"Ubah\" pada bagian yang ditandai merah.")
+	}
+	f.Normalize()
+	app, err := s.db.SubmitApplication(c.UserContext(), f, "kiosk", "kiosk", token)
+	if errors.Is(err, domain.ErrAlreadyOpen) {
+		// Not a second application: forget this draft and tell the person the ticket they already have.
+		if derr := s.db.DeleteDraft(c.UserContext(), token); derr != nil {
+			return derr
+		}
+		s.forgetKiosk(c)
+		p := s.page(c, "Anda sudah terdaftar")
+		p.Data["App"] = app
+		p.Data["Status"] = app.State.PublicText()
+		return c.Render("kiosk/already", p, "layouts/kiosk")
+	}
+	if err != nil {
+		return err
+	}
+	s.forgetKiosk(c)
+	s.log.Info("application submitted", "id", app.ID, "ticket", app.Ticket)
+	return redirect(c, "/selesai/"+app.StatusCode)
+}
+
+func (s *Server) forgetKiosk(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: kioskCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteStrictMode})
+}
+
+// done shows the queue ticket large, with the code for checking the application later. It shows no
+// personal data: the page is reachable by anyone who knows the code.
+func (s *Server) done(c *fiber.Ctx) error {
+	code := strings.ToUpper(c.Params("code"))
+	_, normalized, ok := domain.NormalizeLookup(code)
+	if !ok || normalized == "" {
+		return fiber.ErrNotFound
+	}
+	app, err := s.db.ApplicationByCode(c.UserContext(), normalized)
+	if errors.Is(err, storage.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Pendaftaran terkirim")
+	p.Data["Ticket"] = app.Ticket
+	p.Data["Code"] = app.StatusCode
+	p.Data["Today"] = app.TicketDay == domain.OfficeDay(s.now())
+	return c.Render("kiosk/done", p, "layouts/kiosk")
+}
+
+// resetKiosk forgets the person at the kiosk: the draft on the server and the cookie.
+func (s *Server) resetKiosk(c *fiber.Ctx) error {
+	if token := c.Cookies(kioskCookie); token != "" {
+		if err := s.db.DeleteDraft(c.UserContext(), token); err != nil {
+			return err
+		}
+	}
+	s.forgetKiosk(c)
+	if c.Get("HX-Request") == "true" {
+		c.Set("HX-Redirect", "/")
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return redirect(c, "/")
+}
+
+func (s *Server) statusForm(c *fiber.Ctx) error {
+	p := s.page(c, "Cek permohonan")
+	p.Form = &domain.Form{}
+	p.Data["Years"] = s.birthYears()
+	p.Data["Months"] = domain.MonthNames()
+	return c.Render("kiosk/status", p, "layouts/kiosk")
+}
+
+// statusCheck shows the state of an application in plain words, given its ticket or code and the
+// holder's date of birth.
+func (s *Server) statusCheck(c *fiber.Ctx) error {
+	p := s.page(c, "Cek permohonan")
+	p.Data["Years"] = s.birthYears()
+	p.Data["Months"] = domain.MonthNames()
+	lookup := strings.TrimSpace(c.FormValue("nomor"))
+	f := &domain.Form{BirthDay: c.FormValue("birth_day"), BirthMonth: c.FormValue("birth_month"), BirthYear: c.FormValue("birth_year")}
+	p.Form = f
+	p.Data["Nomor"] = lookup
+	ticket, code, ok := domain.NormalizeLookup(lookup)
+	if !ok {
+		p.Errors["nomor"] = "Tulis nomor antrean (misalnya A-017) atau kode cek (misalnya K7P-4QX)"
+	}
+	birth, bok := f.BirthDate()
+	if !bok {
+		p.Errors["birth_date"] = "Pilih tanggal, bulan dan tahun lahir"
+	}
+	if len(p.Errors) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return c.Render("kiosk/status", p, "layouts/kiosk")
+	}
+	app, err := s.db.FindForStatusCheck(c.UserContext(), ticket, code, birth.Format("2006-01-02"))
+	if errors.Is(err, storage.ErrNotFound) {
+		p.Errors["nomor"] = "Permohonan tidak ditemukan. Periksa nomor/kode dan tanggal lahir, atau tanyakan petugas."
+		c.Status(fiber.StatusUnprocessableEntity)
+		return c.Render("kiosk/status", p, "layouts/kiosk")
+	}
+	if err != nil {
+		return err
+	}
+	p.Data["App"] = app
+	p.Data["Status"] = app.State.PublicText()
+	return c.Render("kiosk/status-result", p, "layouts/kiosk")
+}

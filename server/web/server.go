@@ -1,0 +1,192 @@
+// Package web is the Fiber application: routes, middleware and page rendering.
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/template/html/v2"
+
+	"ak1/server/domain"
+	"ak1/server/storage"
+	"ak1/static"
+	"ak1/views"
+)
+
+// Options are what the web layer needs from configuration.
+type Options struct {
+	PublicURL string
+	MinAge    int
+	// KioskIdle is how long the kiosk waits for a touch before it warns; KioskWarn how long the
+	// warning counts down before the kiosk forgets the person.
+	KioskIdle time.Duration
+	KioskWarn time.Duration
+	// CSRFKey signs the anti-forgery tokens; it is kept in the data folder so tokens survive restarts.
+	CSRFKey []byte
+	// SecureCookies marks cookies Secure (when served over HTTPS).
+	SecureCookies bool
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	db   *storage.DB
+	log  *slog.Logger
+	opts Options
+	now  func() time.Time
+}
+
+// New builds the Fiber application with every route.
+func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *fiber.App {
+	if opts.KioskIdle == 0 {
+		opts.KioskIdle = 60 * time.Second
+	}
+	if opts.KioskWarn == 0 {
+		opts.KioskWarn = 20 * time.Second
+	}
+	s := &Server{db: db, log: log, opts: opts, now: now}
+	engine := html.NewFileSystem(http.FS(views.FS), ".html")
+	engine.AddFuncMap(templateFuncs())
+	app := fiber.New(fiber.Config{
+		Views:                 engine,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		BodyLimit:             8 << 20, // photos come later; the kiosk forms are a few kB
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(s.recoverPanic, securityHeaders, s.csrf)
+
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
+	app.Get("/healthz", s.healthz)
+
+	app.Get("/", s.welcome)
+	app.Get("/layanan/:service", s.requirements)
+	app.Post("/layanan/:service", s.checkRequirements)
+	app.Get("/daftar/kelurahan", s.kelurahanOptions)
+	app.Get("/daftar/periksa", s.review)
+	app.Post("/daftar/kirim", s.submit)
+	app.Get("/daftar/:step", s.showStep)
+	app.Post("/daftar/:step", s.saveStep)
+	app.Get("/selesai/:code", s.done)
+	app.Post("/kiosk/reset", s.resetKiosk)
+
+	// The status check answers who is registered when given a ticket and a birth date: limit guessing.
+	checkLimit := limiter.New(limiter.Config{Max: 20, Expiration: time.Minute, LimitReached: s.tooManyRequests})
+	app.Get("/cek", s.statusForm)
+	app.Post("/cek", checkLimit, s.statusCheck)
+	return app
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Error("health check", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "error", "database": "unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "database": "ok", "time": s.now().UTC().Format(time.RFC3339)})
+}
+
+// securityHeaders keeps pages from being framed, cached or leaking addresses, and lets them load
+// scripts and styles only from this server.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	if !strings.HasPrefix(c.Path(), "/static/") {
+		// Pages may hold personal data: never keep them in a cache or the back/forward cache.
+		c.Set("Cache-Control", "no-store")
+	}
+	return c.Next()
+}
+
+func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic in handler", "path", c.Path(), "panic", r)
+			err = fiber.ErrInternalServerError
+		}
+	}()
+	return c.Next()
+}
+
+// PublicError is an error whose message is safe to show: it is already in Bahasa Indonesia.
+type PublicError struct {
+	Status  int
+	Message string
+}
+
+func (e *PublicError) Error() string { return e.Message }
+
+// handleError logs the cause and shows people a friendly page (or fragment), never err.Error().
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	msg := "Maaf, terjadi gangguan. Silakan coba lagi, atau minta bantuan petugas."
+	var pe *PublicError
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &pe):
+		status, msg = pe.Status, pe.Message
+	case errors.As(err, &fe):
+		status = fe.Code
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			msg = "Halaman tidak ditemukan."
+		case fiber.StatusForbidden:
+			msg = "Permintaan ditolak karena halaman sudah terlalu lama terbuka. Silakan ulangi dari awal."
+		case fiber.StatusRequestEntityTooLarge:
+			msg = "Berkas yang dikirim terlalu besar."
+		case fiber.StatusTooManyRequests:
+			msg = "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."
+		case fiber.StatusMethodNotAllowed:
+			msg = "Permintaan tidak dikenal."
+		default:
+			if fe.Code < 500 {
+				msg = "Permintaan tidak dapat diproses."
+			}
+		}
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	c.Status(status)
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return c.JSON(fiber.Map{"error": msg})
+	}
+	if c.Get("HX-Request") == "true" {
+		// htmx swaps only successful answers by default; show the message in the page's alert area.
+		c.Set("HX-Retarget", "#pesan-galat")
+		c.Set("HX-Reswap", "innerHTML")
+		return c.Render("partials/alert", fiber.Map{"Message": msg})
+	}
+	return c.Render("errors/error", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala"}, "layouts/kiosk")
+}
+
+func (s *Server) tooManyRequests(c *fiber.Ctx) error {
+	return &PublicError{fiber.StatusTooManyRequests, "Terlalu banyak percobaan. Tunggu satu menit lalu coba lagi."}
+}
+
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"formatDate": domain.FormatDate,
+		"add":        func(a, b int) int { return a + b },
+		"seq": func(from, to int) []int {
+			var out []int
+			for i := from; i <= to; i++ {
+				out = append(out, i)
+			}
+			return out
+		},
+		"field": newField,
+	}
+}

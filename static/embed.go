@@ -1,0 +1,9 @@
+// Package static holds the CSS, scripts and images served under /static, embedded in the binary.
+package static
+
+import "embed"
+
+// FS holds every static file, e.g. "vendor/htmx-2.0.11.min.js".
+//
+//go:embed css js vendor
+var FS embed.FS

@@ -1,0 +1,176 @@
+// Kiosk behaviour: forget the person after a period without touches, move focus to what needs
+// attention after each screen change, and an on-screen keyboard for a touch screen without one.
+(function () {
+  "use strict";
+
+  // ---- Idle reset -------------------------------------------------------------------------------
+  // After idleMs without a touch or key the kiosk warns and counts down warnMs; then it asks the
+  // server to delete the draft and returns to the welcome screen, replacing the history entry so
+  // the next person cannot go back to the previous person's screens.
+  var idleTimer = null, countTimer = null, deadline = 0;
+
+  function state() { return document.getElementById("kiosk-state"); }
+
+  function armIdle() {
+    clearTimeout(idleTimer);
+    var st = state();
+    if (!st || st.dataset.idle !== "on" || !document.getElementById("idle-dialog").hidden) return;
+    idleTimer = setTimeout(warn, Number(st.dataset.idleMs) || 60000);
+  }
+
+  function warn() {
+    var st = state();
+    var dialog = document.getElementById("idle-dialog");
+    var count = document.getElementById("idle-count");
+    hideKeyboard();
+    deadline = Date.now() + (Number(st.dataset.warnMs) || 20000);
+    dialog.hidden = false;
+    document.getElementById("idle-stay").focus();
+    var tick = function () {
+      var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+      count.textContent = String(left);
+      if (left <= 0) { clearInterval(countTimer); forget(); }
+    };
+    tick();
+    countTimer = setInterval(tick, 250);
+  }
+
+  function stay() {
+    clearInterval(countTimer);
+    document.getElementById("idle-dialog").hidden = true;
+    armIdle();
+  }
+
+  function forget() {
+    var st = state();
+    var done = function () { window.location.replace("/"); };
+    fetch("/kiosk/reset", { method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRF-Token": st ? st.dataset.csrf : "" } }).then(done, done);
+  }
+
+  ["pointerdown", "keydown", "input", "wheel"].forEach(function (type) {
+    document.addEventListener(type, function (ev) {
+      if (ev.target && ev.target.id === "idle-stay") return;
+      if (document.getElementById("idle-dialog").hidden) armIdle();
+    }, true);
+  });
+  document.addEventListener("click", function (ev) {
+    if (ev.target && ev.target.id === "idle-stay") stay();
+  });
+
+  // ---- After every screen change ----------------------------------------------------------------
+  function settle() {
+    hideKeyboard();
+    armIdle();
+    var target = document.querySelector("[data-autofocus]") ;
+    var invalid = document.querySelector("[aria-invalid=true]");
+    window.scrollTo(0, 0);
+    if (target) target.focus({ preventScroll: true });
+    if (invalid) invalid.scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("htmx:afterSettle", settle);
+  document.addEventListener("DOMContentLoaded", settle);
+  // A page restored from the back/forward cache must not show anyone's data: reload it.
+  window.addEventListener("pageshow", function (ev) { if (ev.persisted) window.location.reload(); });
+
+  // ---- On-screen keyboard -----------------------------------------------------------------------
+  var layouts = {
+    numeric: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["⌫", "0", "Selesai"]],
+    tel: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["+", "0", "⌫"], ["Selesai"]],
+    decimal: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [",", "0", "⌫"], ["Selesai"]],
+    text: [["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"],
+      ["q", "w", "e", "r", "t", "y", "u", "i", "o", "p"],
+      ["a", "s", "d", "f", "g", "h", "j", "k", "l", "'"],
+      ["⇧", "z", "x", "c", "v", "b", "n", "m", ",", "."],
+      ["-", "/", "Spasi", "⌫", "Selesai"]],
+    email: [["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"],
+      ["q", "w", "e", "r", "t", "y", "u", "i", "o", "p"],
+      ["a", "s", "d", "f", "g", "h", "j", "k", "l", "@"],
+      ["z", "x", "c", "v", "b", "n", "m", ".", "_", "-"],
+      [".com", "⌫", "Selesai"]]
+  };
+  var osk = null, field = null, shift = false;
+
+  function buildKeyboard(kind) {
+    if (!osk) {
+      osk = document.createElement("div");
+      osk.className = "osk";
+      osk.setAttribute("aria-hidden", "true"); // a physical keyboard or screen reader does not need it
+      // Keep focus in the field: a tap on a key must not blur it.
+      osk.addEventListener("pointerdown", function (ev) { ev.preventDefault(); });
+      osk.addEventListener("click", press);
+      document.body.appendChild(osk);
+    }
+    osk.className = "osk " + kind;
+    osk.innerHTML = "";
+    layouts[kind].forEach(function (row) {
+      var r = document.createElement("div");
+      r.className = "osk-row";
+      row.forEach(function (key) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.tabIndex = -1;
+        b.dataset.key = key;
+        b.textContent = key.length === 1 && shift ? key.toUpperCase() : key;
+        if (key === "Spasi") b.className = "wide";
+        if (key === "Selesai") b.className = "action wide";
+        if (key === "⇧" && shift) b.className = "on";
+        r.appendChild(b);
+      });
+      osk.appendChild(r);
+    });
+  }
+
+  function insert(text) {
+    var start = field.selectionStart, end = field.selectionEnd;
+    if (start === null || start === undefined) { field.value += text; }
+    else { field.setRangeText(text, start, end, "end"); }
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function press(ev) {
+    var b = ev.target.closest("button");
+    if (!b || !field) return;
+    var key = b.dataset.key;
+    if (key === "Selesai") { hideKeyboard(); field.blur(); return; }
+    if (key === "⇧") { shift = !shift; buildKeyboard(field.dataset.keypad); return; }
+    if (key === "⌫") {
+      var s = field.selectionStart, e = field.selectionEnd;
+      if (s === e && s > 0) field.setRangeText("", s - 1, e, "end");
+      else if (s !== e) field.setRangeText("", s, e, "end");
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+    if (key === "Spasi") { insert(" "); return; }
+    var text = key.length === 1 && (shift || startsWord()) && field.dataset.keypad === "text" ? key.toUpperCase() : key;
+    insert(text);
+    if (shift) { shift = false; buildKeyboard(field.dataset.keypad); }
+  }
+
+  // Names and places are written with capitals: capitalise the first letter of each word.
+  function startsWord() {
+    var s = field.selectionStart || 0;
+    return s === 0 || field.value.charAt(s - 1) === " ";
+  }
+
+  function showKeyboard(el) {
+    field = el;
+    var kind = el.dataset.keypad in layouts ? el.dataset.keypad : "text";
+    buildKeyboard(kind);
+    osk.hidden = false;
+    document.body.classList.add("keyboard-open");
+    el.scrollIntoView({ block: "center" });
+  }
+
+  function hideKeyboard() {
+    if (osk) osk.hidden = true;
+    field = null;
+    document.body.classList.remove("keyboard-open");
+  }
+
+  document.addEventListener("focusin", function (ev) {
+    var el = ev.target;
+    if (el.matches && el.matches("input[data-keypad], textarea[data-keypad]")) showKeyboard(el);
+    else if (!osk || !osk.contains(el)) hideKeyboard();
+  });
+})();
