@@ -60,7 +60,7 @@
 
   // ---- After every screen change ----------------------------------------------------------------
   function settle() {
-    hideKeyboard();
+    if (!field || !document.body.contains(field)) hideKeyboard();
     armIdle();
     var target = document.querySelector("[data-autofocus]") ;
     var invalid = document.querySelector("[aria-invalid=true]");
@@ -99,8 +99,9 @@
       // Keep focus in the field: a tap on a key must not blur it.
       osk.addEventListener("pointerdown", function (ev) { ev.preventDefault(); });
       osk.addEventListener("click", press);
-      document.body.appendChild(osk);
     }
+    // htmx replaces the body's content on every screen change, so put the keyboard back if needed.
+    if (!document.body.contains(osk)) document.body.appendChild(osk);
     osk.className = "osk " + kind;
     osk.innerHTML = "";
     layouts[kind].forEach(function (row) {
@@ -132,7 +133,7 @@
     var b = ev.target.closest("button");
     if (!b || !field) return;
     var key = b.dataset.key;
-    if (key === "Selesai") { hideKeyboard(); field.blur(); return; }
+    if (key === "Selesai") { field.blur(); hideKeyboard(); return; }
     if (key === "⇧") { shift = !shift; buildKeyboard(field.dataset.keypad); return; }
     if (key === "⌫") {
       var s = field.selectionStart, e = field.selectionEnd;

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,7 @@ func Step(t testing.TB, ctx context.Context, what string, actions ...chromedp.Ac
 	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := chromedp.Do(sctx, actions...); err != nil {
+		Screenshot(t, ctx, "FAILED-"+strings.ReplaceAll(what, " ", "-"))
 		t.Fatalf("%s: %v", what, err)
 	}
 }
@@ -89,4 +91,12 @@ func findChromium() string {
 		}
 	}
 	return ""
+}
+
+// Void turns an action that returns a value into one that can be listed in Step or chromedp.Steps.
+func Void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := a(ctx, t)
+		return err
+	})
 }
