@@ -3,6 +3,7 @@ package card
 import (
 	"image"
 	"image/color"
+	"math"
 )
 
 // The layout is computed once per face as a display list of a few primitive kinds; the PDF and the
@@ -80,11 +81,13 @@ func (f *face) frame(x, y, w, h, lw float64, c color.RGBA) {
 	f.rect(x+w-lw, y, lw, h, c)
 }
 
-// dotted draws a dotted write-in line, the usual way a form shows "fill in here".
+// dotted draws a dotted write-in line, the usual way a form shows "fill in here". Dots sit on
+// whole printer dots so they come out evenly spaced instead of beating against the dot grid.
 func (f *face) dotted(x, y, w float64, c color.RGBA) {
-	const dot, gap = 0.25, 0.35
-	for p := x; p+dot <= x+w+1e-9; p += dot + gap {
-		f.rect(p, y, dot, 0.12, c)
+	const dot, pitch = 3, 7 // dots
+	start, end := int(math.Ceil(mm(x))), int(math.Floor(mm(x+w)))
+	for p := start; p+dot <= end; p += pitch {
+		f.items = append(f.items, item{kind: kindRect, x: float64(p), y: mm(y), w: dot, h: mm(0.12), col: c})
 	}
 }
 
