@@ -1,0 +1,504 @@
+package card
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/image/draw"
+)
+
+// Colours. Everything a pen must write on stays white; lines there are light grey so ballpoint
+// and stamp ink remain readable over them. The yellow bands nod to the "kartu kuning" name.
+var (
+	white  = color.RGBA{0xff, 0xff, 0xff, 0xff}
+	ink    = color.RGBA{0x1a, 0x1a, 0x1a, 0xff}
+	navy   = color.RGBA{0x14, 0x2f, 0x5c, 0xff}
+	label  = color.RGBA{0x55, 0x5b, 0x66, 0xff}
+	rule   = color.RGBA{0xa8, 0xad, 0xb5, 0xff}
+	band   = color.RGBA{0xff, 0xe8, 0x7a, 0xff}
+	tint   = color.RGBA{0xff, 0xf7, 0xd6, 0xff}
+	accent = color.RGBA{0xc9, 0x9a, 0x06, 0xff}
+)
+
+// Type sizes in points. 5 pt is the floor for anything printed: smaller is not legible on a
+// 300 dpi dye-sublimation card.
+const (
+	minSize   = 5.0
+	labelSize = 5.0
+	valueSize = 5.5
+)
+
+// Page margins (mm). Card printers print edge to edge, but text closer than ~2.5 mm to the edge
+// risks being cut by the printer's registration tolerance.
+const (
+	marginX = 3.0
+	right   = cardWidth - marginX
+)
+
+var bulan = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+	"Agustus", "September", "Oktober", "November", "Desember"}
+
+// tanggal formats a date the Indonesian way, "27 November 2026"; the zero time prints as "".
+func tanggal(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), bulan[t.Month()-1], t.Year())
+}
+
+// ---- Face 1 -------------------------------------------------------------------------------
+
+func (f *face) layoutFront(c Card) error {
+	f.header("KARTU TANDA BUKTI PENDAFTARAN PENCARI KERJA")
+
+	// Left column: photo, and the holder's signature box directly under it.
+	const photoX, photoY = marginX, 12.4
+	photoW := 189 // dots: 16.0 mm, 3:4
+	photoH := 252 // 21.3 mm
+	px, py := int(math.Round(mm(photoX))), int(math.Round(mm(photoY)))
+	pw := float64(photoW) / dotsPerMM
+	ph := float64(photoH) / dotsPerMM
+	if c.Photo != nil {
+		f.image(px, py, fitPhoto(c.Photo, photoW, photoH))
+		f.frame(photoX, photoY, pw, ph, 0.12, rule)
+	} else {
+		f.photoPlaceholder(photoX, photoY, pw, ph)
+	}
+	sigY := photoY + ph + 1.2
+	sigH := 47.2 - sigY
+	f.frame(photoX, sigY, pw, sigH, 0.15, rule)
+	f.fit(regular, labelSize, minSize, "Tanda tangan", photoX, pw, sigY+sigH-2.6, alignCenter, label)
+	f.fit(regular, labelSize, minSize, "pencari kerja", photoX, pw, sigY+sigH-0.8, alignCenter, label)
+
+	// Middle: registration number, NIK and the barcode of the number.
+	const colX = 21.0
+	qrSide := 17.0 // mm available for the QR symbol including its quiet zone
+	qrX := right - qrSide
+	infoW := qrX - 1.5 - colX
+	f.fit(regular, labelSize, minSize, "No. Pendaftaran", colX, infoW, 14.2, alignLeft, label)
+	f.fit(bold, 9, 6, c.RegNumber, colX, infoW, 17.8, alignLeft, navy)
+	f.fit(regular, labelSize, minSize, "NIK", colX, infoW, 20.6, alignLeft, label)
+	f.fit(bold, 8, 6, c.NIK, colX, infoW, 23.8, alignLeft, ink)
+	if d := digitsOnly(c.RegNumber); d != "" {
+		bars, err := barcodeBars(d)
+		if err != nil {
+			return err
+		}
+		// Widest module (3, 2 or 1 dots) that fits with both quiet zones inside the column.
+		avail := int(mm(infoW))
+		module := 3
+		for module > 1 && (len(bars)+2*barcodeQuietModules)*module > avail {
+			module--
+		}
+		x := int(math.Round(mm(colX)))
+		y := int(math.Round(mm(25.0)))
+		h := int(math.Round(mm(5.0)))
+		f.rectDots(x, y, (len(bars)+2*barcodeQuietModules)*module, h, white)
+		x += barcodeQuietModules * module
+		for i := 0; i < len(bars); {
+			if !bars[i] {
+				i++
+				continue
+			}
+			s := i
+			for i < len(bars) && bars[i] {
+				i++
+			}
+			f.rectDots(x+s*module, y, (i-s)*module, h, ink)
+		}
+	}
+
+	// Right: QR code (quiet zone included), top-aligned with the photo.
+	if c.CheckURL != "" {
+		m, err := qrMatrix(c.CheckURL)
+		if err != nil {
+			return err
+		}
+		module := int(mm(qrSide)) / len(m)
+		if module < 2 {
+			return fmt.Errorf("tautan cek terlalu panjang untuk kode QR kartu (%d modul)", len(m))
+		}
+		size := module * len(m)
+		x := int(math.Round(mm(right))) - size
+		y := int(math.Round(mm(11.4)))
+		f.drawModules(x, y, module, m, ink)
+	}
+
+	// Report grid: pen-filled at each six-monthly report, so white cells and light rules.
+	f.reportGrid(colX, 31.2, right-colX, 47.2-31.2)
+
+	// Footer: dates, and the reprint number so an old card can be told from its replacement.
+	const base = 50.9
+	issued := "Diterbitkan: " + tanggal(c.IssuedOn)
+	f.fit(regular, 5.5, minSize, issued, marginX, 27, base, alignLeft, ink)
+	f.fit(bold, 5.5, minSize, "Berlaku s.d.: "+tanggal(c.ValidUntil), 31, 32, base, alignLeft, ink)
+	if c.Serial > 1 {
+		f.fit(regular, labelSize, minSize, "Cetakan ke-"+strconv.Itoa(c.Serial), 64, right-64, base, alignRight, label)
+	}
+	return nil
+}
+
+// header draws the yellow band with the issuing office, the card title and "AK/I".
+func (f *face) header(title string) {
+	const h = 10.6
+	f.rect(0, 0, cardWidth, h, band)
+	f.rect(0, h, cardWidth, 0.35, accent)
+	const boxW = 14.0
+	textW := right - boxW - 1.5 - marginX
+	f.fit(bold, 5.5, minSize, "PEMERINTAH KOTA DENPASAR", marginX, textW, 3.5, alignLeft, ink)
+	f.fit(bold, 6, minSize, "DINAS TENAGA KERJA DAN SERTIFIKASI KOMPETENSI", marginX, textW, 6.2, alignLeft, ink)
+	f.fit(bold, 5.5, minSize, title, marginX, textW, 9.2, alignLeft, navy)
+	f.rect(right-boxW, 1.6, boxW, 7.6, navy)
+	f.fit(bold, 14, 8, "AK/I", right-boxW, boxW, 7.4, alignCenter, white)
+}
+
+func (f *face) photoPlaceholder(x, y, w, h float64) {
+	// Dashed frame: clearly a place to glue or print a photo, not a missing-image error.
+	const dash, gap, lw = 1.0, 0.7, 0.15
+	for p := x; p < x+w; p += dash + gap {
+		l := math.Min(dash, x+w-p)
+		f.rect(p, y, l, lw, rule)
+		f.rect(p, y+h-lw, l, lw, rule)
+	}
+	for p := y; p < y+h; p += dash + gap {
+		l := math.Min(dash, y+h-p)
+		f.rect(x, p, lw, l, rule)
+		f.rect(x+w-lw, p, lw, l, rule)
+	}
+	f.fit(bold, 7, minSize, "FOTO", x, w, y+h/2-0.2, alignCenter, label)
+	f.fit(regular, 6, minSize, "3×4", x, w, y+h/2+2.4, alignCenter, label)
+}
+
+// reportGrid draws Laporan Kesatu/Kedua/Ketiga with Tanggal, Nama/NIP Petugas, Tanda tangan.
+func (f *face) reportGrid(x, y, w, h float64) {
+	const headH = 2.8
+	rowH := (h - headH) / 3
+	cols := []struct {
+		title string
+		w     float64 // fraction of the width
+	}{{"Laporan", 0.17}, {"Tanggal", 0.22}, {"Nama / NIP Petugas", 0.38}, {"Tanda tangan", 0.23}}
+	f.rect(x, y, w, headH, tint)
+	cx := x
+	for i, col := range cols {
+		cw := w * col.w
+		if i == len(cols)-1 {
+			cw = x + w - cx // absorb rounding so the grid closes exactly
+		}
+		f.fit(bold, labelSize, minSize, col.title, cx+0.4, cw-0.8, y+headH-0.75, alignCenter, label)
+		if i > 0 {
+			f.rect(cx, y, 0.12, h, rule)
+		}
+		cx += cw
+	}
+	for i, name := range []string{"Kesatu", "Kedua", "Ketiga"} {
+		ry := y + headH + float64(i)*rowH
+		f.rect(x, ry, w, 0.12, rule)
+		f.fit(regular, 5.5, minSize, name, x+0.6, w*cols[0].w-1.2, ry+rowH/2+0.7, alignLeft, label)
+	}
+	f.frame(x, y, w, h, 0.15, rule)
+}
+
+// ---- Face 2 -------------------------------------------------------------------------------
+
+func (f *face) layoutBack(c Card) error {
+	// Thin band: the back needs its space for data, and the office is already named on the front.
+	const bandH = 6.0
+	f.rect(0, 0, cardWidth, bandH, band)
+	f.rect(0, bandH, cardWidth, 0.3, accent)
+	f.fit(bold, 6.5, minSize, "DATA PENCARI KERJA", marginX, 30, 4.2, alignLeft, navy)
+	f.fit(regular, 5.5, minSize, "No. "+c.RegNumber, 40, right-40, 4.2, alignRight, ink)
+
+	const (
+		lx     = marginX
+		lw     = 46.5
+		labelW = 15.6
+		vx     = lx + labelW + 1.0
+		vw     = lx + lw - vx
+	)
+	labelAt := func(s string, y float64) {
+		f.fit(regular, labelSize, minSize, s, lx, labelW, y, alignLeft, label)
+		f.text(regular, labelSize, ":", lx+labelW, 1.0, y, alignLeft, label)
+	}
+
+	// The name is what the card is about, and names here run long (Balinese titles and birth-order
+	// names): it gets the full width on one line when it fits there, else up to three lines in the
+	// left column, taking rows from the address.
+	rm, bm := f.fs[regular], f.fs[bold]
+	const rows = 9 // baselines from 9.4 to 27.8 mm, above the skills block
+	y := 9.4
+	vwPt := vw * 72 / 25.4
+	name := bm.clean(c.Name)
+	nameSize, nameLines := bm.fitLines(name, 7, 5.5, (right-vx)*72/25.4, 1)
+	nameW := right - vx
+	pitch := 2.3
+	if len(nameLines) > 0 && strings.HasSuffix(nameLines[0], ellipsis) && !strings.HasSuffix(name, ellipsis) {
+		nameSize, nameLines = bm.fitLines(name, 6.5, minSize, vwPt, 2)
+		if len(nameLines) == 2 && strings.HasSuffix(nameLines[1], ellipsis) {
+			nameSize, nameLines = bm.fitLines(name, 6, minSize, vwPt, 3)
+		}
+		nameW = vw
+	}
+	birth := strings.TrimSpace(c.BirthPlace)
+	if d := tanggal(c.BirthDate); d != "" {
+		if birth != "" {
+			birth += ", "
+		}
+		birth += d
+	}
+	birthSize, birthLines := rm.fitLines(rm.clean(birth), valueSize, minSize, vwPt, 2)
+	used := len(nameLines) + len(birthLines) + 3
+	// The address keeps at least two lines; in the rare card where everything is long, the rows
+	// close up a little instead of pushing the skills block down.
+	addrSize, addr := fitParagraphs(rm, c.AddressLines, valueSize, minSize, vwPt, max(2, rows-used))
+	if total := used + max(1, len(addr)); total > rows {
+		pitch = (27.8 - 9.4) / float64(total-1)
+	}
+	row := func(lbl string, lines []string, fid fontID, size, w float64) {
+		labelAt(lbl, y)
+		if len(lines) == 0 || lines[0] == "" {
+			f.dotted(vx, y+0.1, w, rule)
+			y += pitch
+			return
+		}
+		for _, l := range lines {
+			f.text(fid, size, l, vx, w, y, alignLeft, ink)
+			y += pitch
+		}
+	}
+	row("Nama", nameLines, bold, nameSize, nameW)
+	if nameW > vw {
+		y += 0.1 // a hair more air under the one big line
+	}
+	row("Tempat/Tgl. Lahir", birthLines, regular, birthSize, vw)
+	// Plain values are not shrunk: a row in smaller type reads as a different kind of field.
+	single := func(s string) []string {
+		_, l := rm.fitLine(rm.clean(s), valueSize, valueSize, vwPt)
+		return []string{l}
+	}
+	row("Jenis Kelamin", single(c.Sex), regular, valueSize, vw)
+	row("Status Perkawinan", single(c.MaritalStatus), regular, valueSize, vw)
+	row("Agama", single(c.Religion), regular, valueSize, vw)
+	row("Alamat", addr, regular, addrSize, vw)
+
+	// Skills/training.
+	y = math.Max(y+0.4, 30.0)
+	f.fit(bold, labelSize, minSize, "Keterampilan / Pelatihan", lx, lw-6, y, alignLeft, navy)
+	f.fit(regular, labelSize, minSize, "Tahun", lx+lw-6, 6, y, alignRight, label)
+	y += 2.1
+	const maxSkills = 2
+	for i := 0; i < maxSkills; i++ {
+		if i < len(c.Skills) {
+			s := c.Skills[i]
+			name := rm.clean(s.Name)
+			if i == maxSkills-1 && len(c.Skills) > maxSkills {
+				// The card has room for two; the rest are on file, and the card says so.
+				more := fmt.Sprintf(" (+%d lainnya)", len(c.Skills)-maxSkills)
+				w := (lw - 7) * 72 / 25.4
+				name = rm.ellipsize(name, valueSize, w-rm.width(more, valueSize)) + more
+			}
+			f.fit(regular, valueSize, minSize, name, lx, lw-7, y, alignLeft, ink)
+			if s.Year > 0 {
+				f.text(regular, valueSize, strconv.Itoa(s.Year), lx+lw-6, 6, y, alignRight, ink)
+			}
+		} else {
+			f.dotted(lx, y+0.3, lw-7, rule)
+			f.dotted(lx+lw-5, y+0.3, 5, rule)
+		}
+		y += 2.3
+	}
+
+	// Employment: blank write-in lines until the holder reports a job.
+	y += 0.2
+	f.fit(regular, labelSize, minSize, "Diterima bekerja di", lx, 17, y, alignLeft, label)
+	if s := rm.clean(c.EmployedAt); s != "" {
+		f.fit(regular, valueSize, minSize, s, lx+17.5, lw-17.5, y, alignLeft, ink)
+	} else {
+		f.dotted(lx+17.5, y+0.3, lw-17.5, rule)
+	}
+	y += 2.1
+	f.fit(regular, labelSize, minSize, "terhitung mulai tanggal", lx, 20.5, y, alignLeft, label)
+	if d := tanggal(c.EmployedSince); d != "" {
+		f.fit(regular, valueSize, minSize, d, lx+21, lw-21, y, alignLeft, ink)
+	} else {
+		f.dotted(lx+21, y+0.3, lw-21, rule)
+	}
+
+	// Right column: formal education and the Pengantar Kerja signature.
+	const rx = lx + lw + 2.5
+	rw := right - rx
+	f.education(c.Education, rx, rw, 11.8)
+	f.officer(c, rx, rw)
+
+	f.ketentuan(42.6)
+	return nil
+}
+
+// fitParagraphs fits several lines (each wrapped on its own, as the address is entered line by
+// line) into at most maxLines lines, shrinking first and ellipsizing the last line if needed.
+func fitParagraphs(m *metrics, paras []string, maxSize, minSz, maxW float64, maxLines int) (float64, []string) {
+	var clean []string
+	for _, p := range paras {
+		if p = m.clean(p); p != "" {
+			clean = append(clean, p)
+		}
+	}
+	if len(clean) == 0 {
+		return maxSize, nil
+	}
+	for size := maxSize; size >= minSz-1e-9; size -= 0.25 {
+		var lines []string
+		for _, p := range clean {
+			lines = append(lines, m.wrap(p, size, maxW)...)
+		}
+		if len(lines) <= maxLines {
+			return size, lines
+		}
+	}
+	// Too long even at the minimum: join everything and let fitLines cut the end.
+	return m.fitLines(strings.Join(clean, ", "), minSz, minSz, maxW, maxLines)
+}
+
+// eduLevels are the rows printed on the card, in order; each entry lists the form's level names
+// that are printed on that row.
+var eduLevels = []struct {
+	row     string
+	matches []string
+}{
+	{"SD", []string{"SD", "TIDAK TAMAT SD", "MI"}},
+	{"SLTP", []string{"SLTP", "SMP", "SMP/SLTP", "MTS"}},
+	{"SLTA/SMK", []string{"SLTA", "SMA", "SMK", "SMU", "MA", "SLTA/SMK"}},
+	{"D1", []string{"D1", "D-I"}},
+	{"D2", []string{"D2", "D-II"}},
+	{"D3", []string{"D3", "D-III"}},
+	{"D4", []string{"D4", "D-IV"}},
+	{"S1", []string{"S1"}},
+	{"S2", []string{"S2"}},
+	{"S3", []string{"S3"}},
+}
+
+func eduRow(level string) int {
+	l := strings.ToUpper(strings.TrimSpace(level))
+	for i, e := range eduLevels {
+		for _, m := range e.matches {
+			if l == m {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func (f *face) education(rows []EducationRow, x, w, top float64) {
+	f.fit(bold, labelSize, minSize, "Pendidikan Formal", x, w-6, top, alignLeft, navy)
+	f.fit(regular, labelSize, minSize, "Tahun", x+w-6, 6, top, alignRight, label)
+	byRow := make([]*EducationRow, len(eduLevels))
+	for i := range rows {
+		if r := eduRow(rows[i].Level); r >= 0 && byRow[r] == nil {
+			byRow[r] = &rows[i]
+		}
+	}
+	rm := f.fs[regular]
+	levelW := 0.0
+	for _, e := range eduLevels {
+		levelW = math.Max(levelW, rm.width(e.row, labelSize)*25.4/72)
+	}
+	levelW += 0.8
+	const yearW, pitch = 5.0, 1.9
+	y := top + 2.1
+	for i, e := range eduLevels {
+		f.text(regular, labelSize, e.row, x, levelW, y, alignLeft, label)
+		mx, mw := x+levelW, w-levelW-yearW-0.5
+		if r := byRow[i]; r != nil {
+			detail := strings.Join(nonEmpty(r.Major, r.School), ", ")
+			if detail == "" {
+				detail = "—"
+			}
+			f.fit(regular, 5.25, minSize, detail, mx, mw, y, alignLeft, ink)
+			if r.Year > 0 {
+				f.text(regular, 5.25, strconv.Itoa(r.Year), x+w-yearW, yearW, y, alignRight, ink)
+			}
+		} else {
+			f.dotted(mx, y+0.1, mw, rule)
+			f.dotted(x+w-yearW+1, y+0.1, yearW-1, rule)
+		}
+		y += pitch
+	}
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// officer draws the Pengantar Kerja block: place and date, room for signature and stamp, name, NIP.
+func (f *face) officer(c Card, x, w float64) {
+	// The date is on the front already; leaving it out here buys height for signature and stamp.
+	f.fit(regular, labelSize, minSize, "Pengantar Kerja,", x, w, 32.9, alignCenter, ink)
+	const nameY = 39.6
+	bm := f.fs[bold]
+	if n := bm.clean(c.PengantarKerja.Name); n != "" {
+		// Academic titles make officers' names long; a second line goes up into the signature space.
+		size, lines := bm.fitLines(n, 5.5, minSize, w*72/25.4, 2)
+		for i, l := range lines {
+			f.text(bold, size, l, x, w, nameY-float64(len(lines)-1-i)*2.0, alignCenter, ink)
+		}
+	}
+	f.rect(x+1, nameY+0.5, w-2, 0.12, rule)
+	if nip := f.fs[regular].clean(c.PengantarKerja.NIP); nip != "" {
+		f.fit(regular, labelSize, minSize, "NIP. "+nip, x, w, nameY+2.2, alignCenter, ink)
+	} else {
+		f.text(regular, labelSize, "NIP.", x+1, 5, nameY+2.2, alignLeft, ink)
+		f.dotted(x+5, nameY+2.5, w-6, rule)
+	}
+}
+
+// ketentuan prints the card's conditions across the full width at the bottom of face 2.
+func (f *face) ketentuan(y float64) {
+	f.rect(marginX, y, right-marginX, 0.12, rule)
+	items := []string{
+		"Berlaku nasional.",
+		"Bila ada perubahan data atau sudah mendapat pekerjaan, segera melapor.",
+		"Pemberi kerja yang menerima pemegang kartu ini wajib mengembalikan kartu ke Dinas.",
+		"Berlaku 2 tahun dengan melapor setiap 6 bulan selama belum bekerja.",
+	}
+	base := y + 1.95
+	f.fit(bold, labelSize, minSize, "KETENTUAN", marginX, 30, base, alignLeft, navy)
+	const pitch = 1.9
+	w := right - marginX - 3
+	for i, it := range items {
+		b := base + float64(i+1)*pitch
+		f.text(regular, labelSize, strconv.Itoa(i+1)+".", marginX, 3, b, alignLeft, ink)
+		f.fit(regular, labelSize, minSize, it, marginX+3, w, b, alignLeft, ink)
+	}
+}
+
+// fitPhoto crops the photo to the box's 3:4 shape around its centre and resamples it to exactly
+// w×h dots, so both backends print it at 300 dpi without further scaling.
+func fitPhoto(src image.Image, w, h int) *image.RGBA {
+	b := src.Bounds()
+	crop := b
+	if b.Dx()*h > b.Dy()*w { // too wide
+		cw := b.Dy() * w / h
+		crop.Min.X = b.Min.X + (b.Dx()-cw)/2
+		crop.Max.X = crop.Min.X + cw
+	} else {
+		ch := b.Dx() * h / w
+		// Passport photos have the face high up: cut more from the bottom than the top.
+		crop.Min.Y = b.Min.Y + (b.Dy()-ch)/3
+		crop.Max.Y = crop.Min.Y + ch
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
+	return dst
+}
