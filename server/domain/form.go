@@ -244,7 +244,7 @@ func (f *Form) Apply(step Step, values url.Values) {
 	for _, name := range step.Fields {
 		switch name {
 		case "languages":
-			f.Languages = f.Languages[:0]
+			f.Languages = nil // a new slice: never write into one a copy of this form shares
 			for _, v := range values[name] {
 				if contains(Languages, v) && !contains(f.Languages, v) {
 					f.Languages = append(f.Languages, v)
@@ -276,12 +276,15 @@ func cleanText(s string, limit int) string {
 			space = true
 			continue
 		}
-		if n >= limit {
-			break
-		}
 		if space && b.Len() > 0 {
+			if n+1 >= limit {
+				break // no room for the space and a character after it
+			}
 			b.WriteByte(' ')
 			n++
+		}
+		if n >= limit {
+			break
 		}
 		space = false
 		b.WriteRune(r)

@@ -27,10 +27,12 @@ func choose(sel, value string) chromedp.Action[chromedp.Void] {
 
 func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
 
-// next presses "Lanjut" and waits for the next screen's heading.
+// next presses "Lanjut" and waits until the next screen is in place and htmx has finished with it
+// (a tap on a form that htmx has not taken over yet would be a full page load).
 func next(heading string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(chromedp.Click(`button[value=lanjut]`),
-		testbrowser.Void(chromedp.Poll[bool](`document.querySelector("h1") && document.querySelector("h1").textContent.includes(`+jsString(heading)+`)`)))
+		testbrowser.Void(chromedp.Poll[bool](`document.querySelector("h1") && document.querySelector("h1").textContent.includes(`+jsString(heading)+`)
+			&& !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")`)))
 }
 
 func textOf(t *testing.T, ctx context.Context, sel string) string {
