@@ -18,16 +18,14 @@ func (db *DB) SaveDraft(ctx context.Context, token string, f *domain.Form) error
 	if err != nil {
 		return err
 	}
-	_, err = db.write.ExecContext(ctx, `INSERT INTO kiosk_drafts (token, form, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (token) DO UPDATE SET form = excluded.form, updated_at = excluded.updated_at`,
-		token, string(data), formatTime(db.now()))
+	_, err = db.saveDraft.ExecContext(ctx, token, string(data), formatTime(db.now()))
 	return err
 }
 
 // LoadDraft returns the kiosk draft stored under token, or ErrNotFound.
 func (db *DB) LoadDraft(ctx context.Context, token string) (*domain.Form, error) {
 	var data string
-	err := db.read.QueryRowContext(ctx, `SELECT form FROM kiosk_drafts WHERE token = ?`, token).Scan(&data)
+	err := db.loadDraft.QueryRowContext(ctx, token).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
