@@ -4,9 +4,10 @@
 # CUPS and the cups-pdf printer are set up by .ci/cups.sh.
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+for pkg in chromium poppler-utils fonts-dejavu-core; do
+  # dpkg-query prints "install ok installed" only for a fully installed package.
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
 if ((${#need[@]} == 0)); then
   exit 0
 fi
