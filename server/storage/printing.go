@@ -2,12 +2,37 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
+
+	"ak1/server/domain"
 )
 
 // PrintJobQueued is the state of a print job waiting for a station.
-const PrintJobQueued = "queued"
+const PrintJobQueued = string(domain.PrintQueued)
+
+// Lease and heartbeat timing. A lease outlives an agent restart (the agent reports journaled work
+// when it comes back); a job sent to a printer whose lease ran out is never printed again by itself.
+const (
+	LeaseDuration = 5 * time.Minute
+	// StationOfflineAfter is how long a station may stay silent before it shows as offline
+	// (three missed 10-second heartbeats).
+	StationOfflineAfter = 30 * time.Second
+)
+
+// Errors of the print-job API.
+var (
+	ErrStaleLease = errors.New("lease is not the job's current lease")
+	ErrBadState   = errors.New("print job is not in a state that allows this")
+)
 
 // QueuePrintJob adds a print job for a card inside the caller's transaction (approval and reprint
 // both create the card and its job in one transaction), and returns the job id.
@@ -18,4 +43,563 @@ func QueuePrintJob(ctx context.Context, tx *sql.Tx, cardID int64, now time.Time)
 		return 0, err
 	}
 	return res.LastInsertId()
+}
+
+// Station is a print station as the operator sees it.
+type Station struct {
+	ID             int64
+	Name           string
+	Options        map[string]string
+	Paused         bool
+	Disabled       bool
+	Printer        string
+	PrinterState   string
+	PrinterReasons []string
+	AgentVersion   string
+	LastSeen       time.Time // zero when never seen
+}
+
+// Online tells whether the station sent a heartbeat recently.
+func (s Station) Online(now time.Time) bool {
+	return !s.LastSeen.IsZero() && now.Sub(s.LastSeen) < StationOfflineAfter
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func newSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// AddStation registers a print station and returns its token. Only the token's hash is kept, so
+// the token is shown once.
+func (db *DB) AddStation(ctx context.Context, name string) (id int64, token string, err error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return 0, "", errors.New("station name must not be empty")
+	}
+	token = "ak1st_" + newSecret()
+	res, err := db.write.ExecContext(ctx, `INSERT INTO stations (name, token_hash, created_at) VALUES (?, ?, ?)`,
+		name, hashToken(token), formatTime(db.now()))
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return 0, "", fmt.Errorf("a station named %q already exists", name)
+		}
+		return 0, "", err
+	}
+	id, err = res.LastInsertId()
+	return id, token, err
+}
+
+const stationColumns = `id, name, options, paused, disabled, printer, printer_state, printer_reasons, agent_version, last_seen_at`
+
+func scanStation(row interface{ Scan(...any) error }) (*Station, error) {
+	var s Station
+	var options, reasons string
+	var lastSeen sql.NullString
+	err := row.Scan(&s.ID, &s.Name, &options, &s.Paused, &s.Disabled, &s.Printer, &s.PrinterState, &reasons,
+		&s.AgentVersion, &lastSeen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(options), &s.Options); err != nil {
+		return nil, fmt.Errorf("station %d options: %w", s.ID, err)
+	}
+	if reasons != "" {
+		s.PrinterReasons = strings.Split(reasons, ",")
+	}
+	if lastSeen.Valid {
+		s.LastSeen = parseTime(lastSeen.String)
+	}
+	return &s, nil
+}
+
+// StationByToken returns the enabled station whose token this is, or ErrNotFound.
+func (db *DB) StationByToken(ctx context.Context, token string) (*Station, error) {
+	return scanStation(db.read.QueryRowContext(ctx, `SELECT `+stationColumns+` FROM stations
+		WHERE token_hash = ? AND disabled = 0`, hashToken(token)))
+}
+
+// Stations lists every station by name.
+func (db *DB) Stations(ctx context.Context) ([]Station, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+stationColumns+` FROM stations ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Station
+	for rows.Next() {
+		s, err := scanStation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *s)
+	}
+	return out, rows.Err()
+}
+
+// RecordHeartbeat stores what a station's agent says about its printer.
+func (db *DB) RecordHeartbeat(ctx context.Context, stationID int64, printer, state string, reasons []string, version string) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE stations SET printer = ?, printer_state = ?, printer_reasons = ?,
+		agent_version = ?, last_seen_at = ? WHERE id = ?`,
+		printer, state, strings.Join(reasons, ","), version, formatTime(db.now()), stationID)
+	return err
+}
+
+// SetStationPaused pauses or resumes a station: a paused station gets no new jobs.
+func (db *DB) SetStationPaused(ctx context.Context, stationID int64, paused bool, actor string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE stations SET paused = ? WHERE id = ?`, paused, stationID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotFound
+		}
+		action := "station-resume"
+		if paused {
+			action = "station-pause"
+		}
+		return auditNoApp(ctx, tx, db.now(), actor, action, fmt.Sprintf("station %d", stationID))
+	})
+}
+
+// SetStationOptions replaces a station's print options (IPP job attributes).
+func (db *DB) SetStationOptions(ctx context.Context, stationID int64, options map[string]string, actor string) error {
+	data, err := json.Marshal(options)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE stations SET options = ? WHERE id = ?`, string(data), stationID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotFound
+		}
+		return auditNoApp(ctx, tx, db.now(), actor, "station-options", fmt.Sprintf("station %d: %s", stationID, data))
+	})
+}
+
+func auditNoApp(ctx context.Context, tx *sql.Tx, at time.Time, actor, action, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)`,
+		formatTime(at), actor, action, detail)
+	return err
+}
+
+// PrintJob is a print job with what the operator and the agent need to know about its card.
+type PrintJob struct {
+	ID            int64
+	CardID        int64
+	ApplicationID int64
+	State         domain.PrintState
+	StationID     int64
+	StationName   string
+	Lease         string
+	LeaseExpires  time.Time
+	CUPSJobID     int64
+	Attempts      int
+	Error         string
+	RegNumber     string
+	CardSerial    int
+	HolderName    string
+	Ticket        string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+const printJobSelect = `SELECT j.id, j.card_id, c.application_id, j.state, COALESCE(j.station_id, 0), COALESCE(s.name, ''),
+	COALESCE(j.lease, ''), COALESCE(j.lease_expires_at, ''), COALESCE(j.cups_job_id, 0), j.attempts, j.error,
+	c.reg_number, c.serial, a.full_name, a.ticket, j.created_at, j.updated_at
+	FROM print_jobs j JOIN cards c ON c.id = j.card_id JOIN applications a ON a.id = c.application_id
+	LEFT JOIN stations s ON s.id = j.station_id`
+
+func scanPrintJob(row interface{ Scan(...any) error }) (*PrintJob, error) {
+	var j PrintJob
+	var expires, created, updated string
+	err := row.Scan(&j.ID, &j.CardID, &j.ApplicationID, &j.State, &j.StationID, &j.StationName, &j.Lease, &expires,
+		&j.CUPSJobID, &j.Attempts, &j.Error, &j.RegNumber, &j.CardSerial, &j.HolderName, &j.Ticket, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if expires != "" {
+		j.LeaseExpires = parseTime(expires)
+	}
+	j.CreatedAt, j.UpdatedAt = parseTime(created), parseTime(updated)
+	return &j, nil
+}
+
+// PrintJob returns one print job, or ErrNotFound.
+func (db *DB) PrintJob(ctx context.Context, id int64) (*PrintJob, error) {
+	return scanPrintJob(db.read.QueryRowContext(ctx, printJobSelect+` WHERE j.id = ?`, id))
+}
+
+// PrintJobs lists the jobs the operator works with: every unfinished job, and finished ones of the
+// last day, newest first.
+func (db *DB) PrintJobs(ctx context.Context) ([]PrintJob, error) {
+	since := formatTime(db.now().Add(-24 * time.Hour))
+	rows, err := db.read.QueryContext(ctx, printJobSelect+` WHERE j.state NOT IN ('printed', 'cancelled') OR j.updated_at >= ?
+		ORDER BY j.id DESC LIMIT 500`, since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PrintJob
+	for rows.Next() {
+		j, err := scanPrintJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *j)
+	}
+	return out, rows.Err()
+}
+
+// ExpireLeases handles leases that ran out: a claimed job (nothing sent to a printer) goes back to
+// the queue; a job already sent goes to needs_check, never to the queue. It returns how many jobs
+// changed.
+func (db *DB) ExpireLeases(ctx context.Context) (int, error) {
+	var changed int
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		changed, err = expireLeases(ctx, tx, db.now())
+		return err
+	})
+	return changed, err
+}
+
+func expireLeases(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, state, card_id FROM print_jobs
+		WHERE state IN ('claimed', 'sent') AND lease_expires_at < ?`, formatTime(now))
+	if err != nil {
+		return 0, err
+	}
+	type expired struct {
+		id, cardID int64
+		state      string
+	}
+	var list []expired
+	for rows.Next() {
+		var e expired
+		if err := rows.Scan(&e.id, &e.state, &e.cardID); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		list = append(list, e)
+	}
+	rows.Close()
+	for _, e := range list {
+		to, why := PrintJobQueued, "lease expired before anything was sent: queued again"
+		if e.state == string(domain.PrintSent) {
+			to, why = string(domain.PrintNeedsCheck), "lease expired after the job was sent to the printer: needs operator check"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = ?, lease = NULL, lease_expires_at = NULL,
+			error = CASE WHEN ? = 'needs_check' THEN ? ELSE error END, updated_at = ? WHERE id = ? AND state = ?`,
+			to, to, why, formatTime(now), e.id, e.state); err != nil {
+			return 0, err
+		}
+		if err := auditJob(ctx, tx, now, "system", "print-lease-expired", e.id, e.state, to, why); err != nil {
+			return 0, err
+		}
+	}
+	return len(list), nil
+}
+
+func auditJob(ctx context.Context, tx *sql.Tx, at time.Time, actor, action string, jobID int64, from, to, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, application_id, from_state, to_state, detail)
+		VALUES (?, ?, ?, (SELECT c.application_id FROM print_jobs j JOIN cards c ON c.id = j.card_id WHERE j.id = ?), ?, ?, ?)`,
+		formatTime(at), actor, action, jobID, from, to, fmt.Sprintf("print job %d: %s", jobID, detail))
+	return err
+}
+
+// ClaimJob hands the oldest queued job to the station with a fresh lease. It returns ErrNotFound
+// when there is nothing to print for this station (nothing queued, or the station is paused).
+func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) {
+	now := db.now()
+	var jobID int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := expireLeases(ctx, tx, now); err != nil {
+			return err
+		}
+		var paused bool
+		if err := tx.QueryRowContext(ctx, `SELECT paused FROM stations WHERE id = ?`, stationID).Scan(&paused); err != nil {
+			return err
+		}
+		if paused {
+			return ErrNotFound
+		}
+		err := tx.QueryRowContext(ctx, `SELECT id FROM print_jobs WHERE state = 'queued' ORDER BY id LIMIT 1`).Scan(&jobID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		lease := newSecret()
+		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'claimed', station_id = ?, lease = ?, lease_expires_at = ?,
+			attempts = attempts + 1, error = '', updated_at = ? WHERE id = ? AND state = 'queued'`,
+			stationID, lease, formatTime(now.Add(LeaseDuration)), formatTime(now), jobID); err != nil {
+			return err
+		}
+		return auditJob(ctx, tx, now, fmt.Sprintf("station:%d", stationID), "print-claim", jobID, "queued", "claimed", "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.printJobWrite(ctx, jobID)
+}
+
+// printJobWrite reads a job through the writer connection, so it sees what was just committed.
+func (db *DB) printJobWrite(ctx context.Context, id int64) (*PrintJob, error) {
+	return scanPrintJob(db.write.QueryRowContext(ctx, printJobSelect+` WHERE j.id = ?`, id))
+}
+
+// JobForLease returns the job when lease is its current lease and it is still in the station's hands.
+func (db *DB) JobForLease(ctx context.Context, stationID, jobID int64, lease string) (*PrintJob, error) {
+	j, err := db.printJobWrite(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	if lease == "" || j.Lease != lease || j.StationID != stationID {
+		return nil, ErrStaleLease
+	}
+	return j, nil
+}
+
+// printOrder ranks job states so that a late or repeated report never moves a job backwards.
+var printOrder = map[domain.PrintState]int{
+	domain.PrintClaimed: 1, domain.PrintSent: 2, domain.PrintPrinted: 3, domain.PrintFailed: 3, domain.PrintNeedsCheck: 3,
+}
+
+// ReportJob applies an agent's status update ("sent", "printed" or "failed"). Repeating an update is
+// harmless, and an update older than the job's state is acknowledged and ignored. A failure that
+// says the job may be on paper (needs-operator-check) goes to needs_check. "printed" also moves the
+// application to printed. ErrStaleLease when lease is not the job's current one.
+func (db *DB) ReportJob(ctx context.Context, stationID, jobID int64, lease string, state domain.PrintState, cupsJobID int64, errText string) error {
+	now := db.now()
+	actor := fmt.Sprintf("station:%d", stationID)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var current domain.PrintState
+		var curLease sql.NullString
+		var curStation sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT state, lease, station_id FROM print_jobs WHERE id = ?`, jobID).Scan(&current, &curLease, &curStation)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if lease == "" || !curLease.Valid || curLease.String != lease || curStation.Int64 != stationID {
+			return ErrStaleLease
+		}
+		target := state
+		if state == domain.PrintFailed && strings.HasPrefix(errText, "needs-operator-check") {
+			target = domain.PrintNeedsCheck
+		}
+		switch {
+		case current == target:
+			return nil // a repeated report
+		case current.Final() || printOrder[current] >= 3:
+			return nil // already decided; a late "sent" after "printed" changes nothing
+		case printOrder[target] <= printOrder[current]:
+			return nil // older than what the job already says
+		}
+		expires := formatTime(now.Add(LeaseDuration))
+		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = ?, cups_job_id = CASE WHEN ? > 0 THEN ? ELSE cups_job_id END,
+			error = ?, lease_expires_at = ?, updated_at = ? WHERE id = ? AND state = ?`,
+			target, cupsJobID, cupsJobID, errText, expires, formatTime(now), jobID, current); err != nil {
+			return err
+		}
+		if err := auditJob(ctx, tx, now, actor, "print-"+string(target), jobID, string(current), string(target), errText); err != nil {
+			return err
+		}
+		if target == domain.PrintPrinted {
+			return markApplicationPrinted(ctx, tx, now, actor, jobID)
+		}
+		return nil
+	})
+}
+
+func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, actor string, jobID int64) error {
+	var appID int64
+	if err := tx.QueryRowContext(ctx, `SELECT c.application_id FROM print_jobs j JOIN cards c ON c.id = j.card_id WHERE j.id = ?`,
+		jobID).Scan(&appID); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, updated_at = ? WHERE id = ? AND state = ?`,
+		domain.StatePrinted, formatTime(now), appID, domain.StateApproved)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return audit(ctx, tx, now, actor, "printed", appID, string(domain.StateApproved), string(domain.StatePrinted), fmt.Sprintf("print job %d", jobID))
+	}
+	return nil // a reprint of a card already printed: the application stays where it is
+}
+
+// RecoverJob records what an agent knows about a job it lost the lease of but may have printed:
+// unless the job is already finished, it goes to needs_check for a person to decide.
+func (db *DB) RecoverJob(ctx context.Context, stationID, jobID int64, note string, cupsJobID int64) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var current domain.PrintState
+		var station sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT state, station_id FROM print_jobs WHERE id = ?`, jobID).Scan(&current, &station)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if current.Final() || current == domain.PrintNeedsCheck {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'needs_check', lease = NULL, lease_expires_at = NULL,
+			cups_job_id = CASE WHEN ? > 0 THEN ? ELSE cups_job_id END, error = ?, updated_at = ? WHERE id = ? AND state = ?`,
+			cupsJobID, cupsJobID, "agent: "+note, formatTime(now), jobID, current); err != nil {
+			return err
+		}
+		return auditJob(ctx, tx, now, fmt.Sprintf("station:%d", stationID), "print-recover", jobID, string(current), "needs_check", note)
+	})
+}
+
+// operatorTransition moves a job from one of the allowed states to another, with an audit row.
+func (db *DB) operatorTransition(ctx context.Context, tx *sql.Tx, jobID int64, from []domain.PrintState, to domain.PrintState, actor, action, detail string) (domain.PrintState, error) {
+	var current domain.PrintState
+	err := tx.QueryRowContext(ctx, `SELECT state FROM print_jobs WHERE id = ?`, jobID).Scan(&current)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	allowed := false
+	for _, f := range from {
+		allowed = allowed || f == current
+	}
+	if !allowed {
+		return current, ErrBadState
+	}
+	now := db.now()
+	if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = ?, lease = NULL, lease_expires_at = NULL, updated_at = ?
+		WHERE id = ? AND state = ?`, to, formatTime(now), jobID, current); err != nil {
+		return "", err
+	}
+	return current, auditJob(ctx, tx, now, actor, action, jobID, string(current), string(to), detail)
+}
+
+// RetryJob puts a failed job back in the queue (CUPS said it did not print it).
+func (db *DB) RetryJob(ctx context.Context, jobID int64, actor string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := db.operatorTransition(ctx, tx, jobID, []domain.PrintState{domain.PrintFailed}, domain.PrintQueued, actor, "print-retry", "")
+		return err
+	})
+}
+
+// CancelJob stops a job that is not in a station's hands.
+func (db *DB) CancelJob(ctx context.Context, jobID int64, actor, reason string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := db.operatorTransition(ctx, tx, jobID,
+			[]domain.PrintState{domain.PrintQueued, domain.PrintFailed, domain.PrintNeedsCheck}, domain.PrintCancelled, actor, "print-cancel", reason)
+		return err
+	})
+}
+
+// ConfirmPrinted settles a job whose fate was unknown: the operator found the card printed.
+func (db *DB) ConfirmPrinted(ctx context.Context, jobID int64, actor string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := db.operatorTransition(ctx, tx, jobID, []domain.PrintState{domain.PrintNeedsCheck}, domain.PrintPrinted,
+			actor, "print-confirmed", "operator found the card printed"); err != nil {
+			return err
+		}
+		return markApplicationPrinted(ctx, tx, db.now(), actor, jobID)
+	})
+}
+
+// ReprintCard voids a card and creates its successor (same registration number and validity, next
+// serial) with a new print job, in one transaction. Unfinished jobs of the old card are cancelled, so
+// the old card can never come out of a printer afterwards. It returns the new job's id.
+func (db *DB) ReprintCard(ctx context.Context, cardID int64, actor, reason string) (int64, error) {
+	now := db.now()
+	var jobID int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var state string
+		if err := tx.QueryRowContext(ctx, `SELECT state FROM cards WHERE id = ?`, cardID).Scan(&state); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if state != domain.CardActive {
+			return ErrBadState
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE cards SET state = ?, voided_at = ?, void_reason = ? WHERE id = ? AND state = ?`,
+			domain.CardVoided, formatTime(now), reason, cardID, domain.CardActive)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrBadState
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'cancelled', lease = NULL, lease_expires_at = NULL,
+			error = 'kartu diganti cetak ulang', updated_at = ? WHERE card_id = ? AND state IN ('queued', 'failed', 'needs_check', 'claimed')`,
+			formatTime(now), cardID); err != nil {
+			return err
+		}
+		cols, err := cardCopyColumns(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
+			SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
+			FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), cardID)
+		if err != nil {
+			return err
+		}
+		newCard, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if jobID, err = QueuePrintJob(ctx, tx, newCard, now); err != nil {
+			return err
+		}
+		return auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
+	})
+	return jobID, err
+}
+
+// cardCopyColumns lists the columns of cards that a reprint copies from the voided card: all but
+// the ones that make it a new card. Reading them from the schema keeps reprints right when a later
+// migration adds a column.
+func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM pragma_table_info('cards')`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return "", err
+		}
+		switch name {
+		case "id", "serial", "state", "created_at", "voided_at", "void_reason":
+		default:
+			cols = append(cols, name)
+		}
+	}
+	return strings.Join(cols, ", "), rows.Err()
 }
