@@ -52,8 +52,10 @@ set_conf() {
 set_conf Out "$PDF_DIR"
 set_conf AnonDirName "$PDF_DIR"
 set_conf Label 2
+# cups-pdf writes as the job's user; the agent's jobs arrive unauthenticated over the socket
+# and so run as AnonUser (nobody): the folder must be writable for everyone, sticky like /tmp.
 mkdir -p "$PDF_DIR"
-chmod 0755 "$PDF_DIR"
+chmod 1777 "$PDF_DIR"
 
 # Keep job history (not files) so the agent can ask CUPS by job name what happened after a crash.
 cupsd_conf=/etc/cups/cupsd.conf

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -20,38 +22,50 @@ import (
 
 // tagMu guards go-ipp's package-global AttributeTagMapping: the encoder reads it on every
 // request, and driver options unknown to go-ipp (e.g. a PPD's "Ribbon") must be added to it
-// before they can be sent. Readers hold RLock for the whole request, writers add names.
+// before they can be sent.
+// Readers hold RLock while encoding; writers add names.
 var tagMu sync.RWMutex
 
 // CUPS prints to one CUPS queue over IPP, either on the local domain socket or over TCP.
 type CUPS struct {
-	Queue   string
-	adapter ipp.Adapter
-	user    string
+	Queue string
+	base  string // http://host:port used in request URLs (the socket ignores the host)
+	http  *http.Client
+	user  string
 }
 
 // NewCUPS connects to CUPS at server: an absolute path is the domain socket (e.g.
 // /run/cups/cups.sock), anything else is host:port (e.g. localhost:631).
+//
+// go-ipp's own adapters are not used for transport: its socket adapter sends a "Local"
+// certificate that cupsd rotates, so requests fail with 401 now and then, and neither adapter
+// reuses connections. Here the domain socket goes without that header (cupsd identifies the
+// local peer by its credentials) and keep-alive connections are reused, which keeps
+// claim-to-CUPS latency low. go-ipp still encodes and decodes the IPP messages.
 func NewCUPS(server, queue string) (*CUPS, error) {
 	if queue == "" {
 		return nil, errors.New("empty CUPS queue name")
 	}
-	c := &CUPS{Queue: queue, user: "ak1-agent"}
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	tr := &http.Transport{MaxIdleConnsPerHost: 2, IdleConnTimeout: 30 * time.Second}
+	c := &CUPS{Queue: queue, user: "ak1-agent", http: &http.Client{Transport: tr}}
 	if strings.HasPrefix(server, "/") {
-		a := ipp.NewSocketAdapter("localhost", false)
-		a.SocketSearchPaths = []string{server}
-		c.adapter = a
+		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, "unix", server)
+		}
+		c.base = "http://localhost"
 		return c, nil
 	}
 	host, portStr, err := net.SplitHostPort(server)
-	if err != nil {
+	if err != nil || host == "" {
 		return nil, fmt.Errorf("CUPS server %q: want /path/to/cups.sock or host:port", server)
 	}
 	port, err := strconv.Atoi(portStr)
 	if err != nil || port <= 0 || port > 65535 {
 		return nil, fmt.Errorf("CUPS server %q: bad port", server)
 	}
-	c.adapter = ipp.NewHttpAdapter(host, port, "", "", false)
+	tr.DialContext = dialer.DialContext
+	c.base = "http://" + net.JoinHostPort(host, portStr)
 	return c, nil
 }
 
@@ -59,24 +73,58 @@ func (c *CUPS) String() string { return c.Queue }
 
 func (c *CUPS) printerURI() string { return "ipp://localhost/printers/" + c.Queue }
 
-// send performs one IPP request. go-ipp's IPPClient drops the context, so requests are built
-// here and given to the adapter directly, which honours it.
-func (c *CUPS) send(ctx context.Context, namespace string, req *ipp.Request) (*ipp.Response, error) {
+// send performs one IPP request at path (e.g. "/printers/AK1-PDF").
+func (c *CUPS) send(ctx context.Context, path string, req *ipp.Request) (*ipp.Response, error) {
 	if _, ok := req.OperationAttributes[ipp.AttributeRequestingUserName]; !ok {
 		req.OperationAttributes[ipp.AttributeRequestingUserName] = c.user
 	}
 	tagMu.RLock()
-	defer tagMu.RUnlock()
-	resp, err := c.adapter.SendRequestContext(ctx, c.adapter.GetHttpUri(namespace, nil), req, nil)
-	if err != nil && isDialError(err) {
-		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+	payload, err := req.Encode()
+	tagMu.RUnlock()
+	if err != nil {
+		return nil, fmt.Errorf("encode IPP request: %w", err)
 	}
-	return resp, err
+	var body io.Reader = bytes.NewReader(payload)
+	size := int64(len(payload))
+	if req.File != nil {
+		body = io.MultiReader(body, req.File)
+		size += int64(req.FileSize)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, body)
+	if err != nil {
+		return nil, err
+	}
+	hreq.ContentLength = size
+	hreq.Header.Set("Content-Type", ipp.ContentTypeIPP)
+	hresp, err := c.http.Do(hreq)
+	if err != nil {
+		if isDialError(err) {
+			return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+		}
+		return nil, err
+	}
+	defer hresp.Body.Close()
+	if hresp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(hresp.Body, 4096))
+		return nil, ipp.HTTPError{Code: hresp.StatusCode}
+	}
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, 8<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read IPP response: %w", err)
+	}
+	resp, err := ipp.NewResponseDecoder(bytes.NewReader(data)).Decode(nil)
+	if err != nil {
+		return nil, fmt.Errorf("decode IPP response: %w", err)
+	}
+	if err := resp.CheckForErrors(); err != nil {
+		return nil, err
+	}
+	return resp, nil
 }
 
 // isDialError tells errors where no byte reached CUPS (so no job can have been created).
 func isDialError(err error) bool {
-	if errors.Is(err, ipp.SocketNotFoundError) || errors.Is(err, syscall.ECONNREFUSED) ||
+	if errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ENOENT) || errors.Is(err, os.ErrNotExist) {
 		return true
 	}
@@ -152,7 +200,7 @@ func (c *CUPS) Print(ctx context.Context, name string, pdf []byte, copies int, o
 	}
 	req.File = bytes.NewReader(pdf)
 	req.FileSize = len(pdf)
-	resp, err := c.send(ctx, "printers/"+c.Queue, req)
+	resp, err := c.send(ctx, "/printers/"+c.Queue, req)
 	if err != nil {
 		return Job{}, fmt.Errorf("cups print-job: %w", err)
 	}
@@ -175,7 +223,7 @@ func (c *CUPS) Find(ctx context.Context, name string, notBefore time.Time) (Job,
 	req.OperationAttributes[ipp.AttributePrinterURI] = c.printerURI()
 	req.OperationAttributes[ipp.AttributeWhichJobs] = ipp.JobStateFilterAll
 	req.OperationAttributes[ipp.AttributeRequestedAttributes] = jobAttrNames
-	resp, err := c.send(ctx, "", req)
+	resp, err := c.send(ctx, "/", req)
 	if err != nil {
 		return Job{}, false, fmt.Errorf("cups get-jobs: %w", err)
 	}
@@ -204,7 +252,7 @@ func (c *CUPS) Lookup(ctx context.Context, id int) (Job, bool, error) {
 	req := ipp.NewRequest(ipp.OperationGetJobAttributes, 1)
 	req.OperationAttributes[ipp.AttributeJobURI] = "ipp://localhost/jobs/" + strconv.Itoa(id)
 	req.OperationAttributes[ipp.AttributeRequestedAttributes] = jobAttrNames
-	resp, err := c.send(ctx, "jobs/"+strconv.Itoa(id), req)
+	resp, err := c.send(ctx, "/jobs/"+strconv.Itoa(id), req)
 	if err != nil {
 		var ie ipp.IPPError
 		if errors.As(err, &ie) && ie.Status == ipp.StatusErrorNotFound {
@@ -239,7 +287,7 @@ func (c *CUPS) Health(ctx context.Context) Health {
 	req.OperationAttributes[ipp.AttributeRequestedAttributes] = []string{
 		ipp.AttributePrinterState, ipp.AttributePrinterStateReasons, ipp.AttributePrinterIsAcceptingJobs,
 	}
-	resp, err := c.send(ctx, "printers/"+c.Queue, req)
+	resp, err := c.send(ctx, "/printers/"+c.Queue, req)
 	if err != nil {
 		reason := "cups-unreachable"
 		var ie ipp.IPPError
