@@ -330,6 +330,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts.StatusCalls++
+	s.expireLocked(time.Now())
 	j, ok := s.jobFor(w, r)
 	if !ok {
 		return
