@@ -425,3 +425,57 @@ func TestRestartReconcilesJournal(t *testing.T) {
 		t.Errorf("job with unknown outcome was printed again (%d outputs)", n)
 	}
 }
+
+// TestClaimToCUPSLatency measures, with an idle agent waiting in a 25 s long-poll against a
+// real HTTP server and the real CUPS queue, the time from a job becoming available (approval)
+// to the server being told CUPS accepted it ("sent": claim, PDF download, journal fsync,
+// IPP Print-Job, journal fsync, report). AK1_LATENCY_JOBS sets the sample size (default 50).
+//
+//	go test -count=1 -run '^TestClaimToCUPSLatency$' -v ./agent/
+func TestClaimToCUPSLatency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measurement")
+	}
+	n := 50
+	if v := os.Getenv("AK1_LATENCY_JOBS"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	h := newHarness(t, 0)
+	h.runInProcess("-wait", "25")
+	// Let the first heartbeat through and the agent settle into its long-poll.
+	time.Sleep(500 * time.Millisecond)
+	var toClaim, toSent []time.Duration
+	var ids []int64
+	for i := 0; i < n; i++ {
+		id := h.add(1)[0]
+		ids = append(ids, id)
+		deadline := time.Now().Add(10 * time.Second)
+		var j fakeserver.Job
+		for {
+			j, _ = h.srv.Job(id)
+			if !j.SentAt.IsZero() || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if j.SentAt.IsZero() {
+			t.Fatalf("job %d not sent within 10 s", id)
+		}
+		toClaim = append(toClaim, j.ClaimedAt.Sub(j.AddedAt))
+		toSent = append(toSent, j.SentAt.Sub(j.AddedAt))
+		// Idle again: the agent is back in its long-poll before the next approval.
+		time.Sleep(100 * time.Millisecond)
+	}
+	pct := func(d []time.Duration, p float64) time.Duration {
+		s := slices.Clone(d)
+		slices.Sort(s)
+		return s[min(len(s)-1, int(float64(len(s))*p))].Round(10 * time.Microsecond)
+	}
+	t.Logf("approval -> claim answered: p50 %v  p99 %v  max %v  (n=%d)", pct(toClaim, .5), pct(toClaim, .99), pct(toClaim, 1), n)
+	t.Logf("approval -> CUPS accepted, 'sent' at server: p50 %v  p99 %v  max %v  (n=%d)", pct(toSent, .5), pct(toSent, .99), pct(toSent, 1), n)
+	if p50 := pct(toSent, .5); p50 > 500*time.Millisecond {
+		t.Errorf("median approval-to-CUPS %v, want well under a second", p50)
+	}
+	h.waitTerminal(ids, 120*time.Second)
+	h.checkExactlyOnce(ids)
+}
