@@ -29,7 +29,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		return serve(ctx, rest, getenv, stdout, stderr)
+	case "station":
+		return stationCommand(ctx, rest, getenv, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, station)", cmd)
 	}
 }

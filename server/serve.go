@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"ak1/server/card"
 	"ak1/server/config"
 	"ak1/server/storage"
 	"ak1/server/web"
@@ -36,14 +37,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	signer, err := card.LoadOrCreateSigner(cfg.DataDir)
+	if err != nil {
+		return err
+	}
 	app := web.New(db, log, web.Options{PublicURL: cfg.PublicURL, MinAge: cfg.MinAge, CSRFKey: csrfKey,
-		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn}, time.Now)
+		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn, Signer: signer}, time.Now)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("AK1_ADDR %q: %w", cfg.Addr, err)
 	}
 	go sweepDrafts(ctx, db, log)
+	go expireLeases(ctx, db, log)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	log.Info("ak1-server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "public_url", cfg.PublicURL)
@@ -76,6 +82,25 @@ func sweepDrafts(ctx context.Context, db *storage.DB, log *slog.Logger) {
 				log.Error("sweep kiosk drafts", "err", err)
 			} else if n > 0 {
 				log.Info("swept abandoned kiosk drafts", "count", n)
+			}
+		}
+	}
+}
+
+// expireLeases settles print jobs whose station went silent, so the operator sees them even when no
+// station asks for work.
+func expireLeases(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := db.ExpireLeases(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("expire print leases", "err", err)
+			} else if n > 0 {
+				log.Warn("print leases expired", "jobs", n)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -20,6 +21,9 @@ const (
 )
 
 func (s *Server) csrf(c *fiber.Ctx) error {
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return c.Next() // machine clients (print agents) authenticate with a bearer token, not cookies
+	}
 	browserID := c.Cookies(csrfCookie)
 	if len(browserID) != 43 { // 32 random bytes, base64url
 		browserID = randomToken()
@@ -31,9 +35,6 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
-	}
-	if len(c.Path()) >= 5 && c.Path()[:5] == "/api/" {
-		return c.Next() // machine clients (print agents) authenticate with a bearer token, not cookies
 	}
 	sent := c.Get(csrfHeader)
 	if sent == "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/template/html/v2"
 
+	"ak1/server/card"
 	"ak1/server/domain"
 	"ak1/server/storage"
 	"ak1/static"
@@ -33,14 +34,17 @@ type Options struct {
 	CSRFKey []byte
 	// SecureCookies marks cookies Secure (when served over HTTPS).
 	SecureCookies bool
+	// Signer signs the QR links on cards; its key never leaves the server.
+	Signer *card.Signer
 }
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	db   *storage.DB
-	log  *slog.Logger
-	opts Options
-	now  func() time.Time
+	db          *storage.DB
+	log         *slog.Logger
+	opts        Options
+	now         func() time.Time
+	printSignal *printSignal
 }
 
 // New builds the Fiber application with every route.
@@ -51,7 +55,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	if opts.KioskWarn == 0 {
 		opts.KioskWarn = 20 * time.Second
 	}
-	s := &Server{db: db, log: log, opts: opts, now: now}
+	s := &Server{db: db, log: log, opts: opts, now: now, printSignal: newPrintSignal()}
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFuncMap(templateFuncs())
 	app := fiber.New(fiber.Config{
@@ -64,6 +68,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 		IdleTimeout:           120 * time.Second,
 	})
 	app.Use(s.recoverPanic, securityHeaders, s.csrf)
+	s.agentRoutes(app)
 
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
@@ -83,6 +88,10 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	checkLimit := limiter.New(limiter.Config{Max: 20, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/cek", s.statusForm)
 	app.Post("/cek", checkLimit, s.statusCheck)
+	// Anyone may scan a card; limit how fast one address can try invented links.
+	cardLimit := limiter.New(limiter.Config{Max: 60, Expiration: time.Minute, LimitReached: s.tooManyRequests})
+	app.Get("/cek/:token", cardLimit, s.publicCheck)
+	app.Get("/cek/:token/foto", cardLimit, s.publicCheckPhoto)
 	return app
 }
 

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"ak1/server/storage"
+)
+
+// openForCLI opens the database of the data folder named by -data-dir or AK1_DATA_DIR.
+func openForCLI(ctx context.Context, fs *flag.FlagSet, args []string, getenv func(string) string) (*storage.DB, error) {
+	dir := fs.String("data-dir", envOr(getenv, "AK1_DATA_DIR", "./data"), "folder of the database (AK1_DATA_DIR)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return nil, fmt.Errorf("AK1_DATA_DIR %q: %w", *dir, err)
+	}
+	return storage.Open(ctx, *dir, time.Now)
+}
+
+func envOr(getenv func(string) string, name, fallback string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// stationCommand manages print stations: `station add --name NAME` prints the new token once.
+func stationCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: ak1-server station add --name NAME [--token-file FILE] | station list")
+	}
+	fs := flag.NewFlagSet("station "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	switch args[0] {
+	case "add":
+		name := fs.String("name", "", "station name, e.g. \"Loket Cetak 1\"")
+		tokenFile := fs.String("token-file", "", "write the token to this file (mode 0600) instead of printing it")
+		db, err := openForCLI(ctx, fs, args[1:], getenv)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if strings.TrimSpace(*name) == "" {
+			return fmt.Errorf("station add: --name is required")
+		}
+		id, token, err := db.AddStation(ctx, *name)
+		if err != nil {
+			return fmt.Errorf("station add: %w", err)
+		}
+		if *tokenFile != "" {
+			if err := os.MkdirAll(filepath.Dir(*tokenFile), 0o700); err != nil {
+				return err
+			}
+			if err := os.WriteFile(*tokenFile, []byte(token+"\n"), 0o600); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "station %d %q added; token written to %s\n", id, *name, *tokenFile)
+			return nil
+		}
+		fmt.Fprintf(stdout, "station %d %q added.\nToken (shown only now; set it as AK1_TOKEN on the station):\n%s\n", id, *name, token)
+		return nil
+	case "list":
+		db, err := openForCLI(ctx, fs, args[1:], getenv)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		stations, err := db.Stations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, st := range stations {
+			seen := "never"
+			if !st.LastSeen.IsZero() {
+				seen = st.LastSeen.Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%d\t%s\tprinter=%s\tstate=%s\tlast_seen=%s\tpaused=%v\n", st.ID, st.Name, st.Printer, st.PrinterState, seen, st.Paused)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown station command %q (known: add, list)", args[0])
+}

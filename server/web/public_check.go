@@ -1,0 +1,108 @@
+package web
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ak1/server/domain"
+	"ak1/server/storage"
+)
+
+// The public check page is what a phone opens from a card's QR code. It says whether the card is
+// genuine and what state it is in, and shows the minimum: name, photo, masked NIK.
+
+type cardCheck struct {
+	Genuine    bool
+	State      string // aktif, kadaluarsa, bekerja, diganti, dibatalkan
+	StateText  string
+	Name       string
+	NIKMasked  string
+	RegNumber  string
+	IssuedOn   string
+	ValidUntil string
+	Serial     int
+	PhotoURL   string
+}
+
+// maskNIK keeps the region code and the last two digits: enough to compare with a KTP in hand,
+// too little to be of use to anyone else.
+func maskNIK(nik string) string {
+	if len(nik) != 16 {
+		return strings.Repeat("•", len(nik))
+	}
+	return nik[:4] + " •••• •••• ••" + nik[14:]
+}
+
+func (s *Server) publicCheck(c *fiber.Ctx) error {
+	view := cardCheck{}
+	token := c.Params("token")
+	cardID, serial, ok := s.verifyCardToken(token)
+	if ok {
+		row, err := s.db.CardForPrint(c.UserContext(), cardID)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			ok = false
+		case err != nil:
+			return err
+		case row.Serial != serial:
+			ok = false
+		default:
+			view = s.describeCard(row)
+			view.PhotoURL = "/cek/" + token + "/foto"
+		}
+	}
+	if !ok {
+		s.log.Warn("card check: not genuine", "ip", c.IP())
+		c.Status(fiber.StatusNotFound)
+	}
+	return c.Render("public/check", fiber.Map{"Title": "Cek keaslian kartu AK/I", "Card": view, "CSRF": csrfToken(c)}, "layouts/public")
+}
+
+func (s *Server) verifyCardToken(token string) (int64, int, bool) {
+	if s.opts.Signer == nil || token == "" || len(token) > 200 {
+		return 0, 0, false
+	}
+	return s.opts.Signer.Verify(token)
+}
+
+func (s *Server) describeCard(row *storage.CardToPrint) cardCheck {
+	issued, _ := time.Parse("2006-01-02", row.IssuedOn)
+	valid, _ := time.Parse("2006-01-02", row.ValidUntil)
+	today := s.rules().Today
+	v := cardCheck{Genuine: true, Name: row.Application.FullName, NIKMasked: maskNIK(row.Application.NIK),
+		RegNumber: row.RegNumber, IssuedOn: domain.FormatDate(issued), ValidUntil: domain.FormatDate(valid), Serial: row.Serial}
+	switch {
+	case row.State == domain.CardVoided:
+		v.State, v.StateText = "diganti", "Dibatalkan: kartu ini sudah diganti dengan cetakan baru. Kartu ini tidak berlaku."
+	case row.State == domain.CardCancelled:
+		v.State, v.StateText = "dibatalkan", "Dibatalkan. Kartu ini tidak berlaku."
+	case row.State == domain.CardPlaced:
+		v.State, v.StateText = "bekerja", "Pemegang kartu sudah diterima bekerja."
+	case row.State == domain.CardLapsed || today.After(valid):
+		v.State, v.StateText = "kadaluarsa", "Kadaluarsa sejak "+v.ValidUntil+"."
+	default:
+		v.State, v.StateText = "aktif", "Aktif, berlaku sampai dengan "+v.ValidUntil+"."
+	}
+	return v
+}
+
+// publicCheckPhoto serves the holder's photo for a genuine link only.
+func (s *Server) publicCheckPhoto(c *fiber.Ctx) error {
+	cardID, serial, ok := s.verifyCardToken(c.Params("token"))
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	row, err := s.db.CardForPrint(c.UserContext(), cardID)
+	if err != nil || row.Serial != serial {
+		return fiber.ErrNotFound
+	}
+	jpeg, err := s.photoJPEG(c.UserContext(), row.Application.ID)
+	if err != nil || jpeg == nil {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, "image/jpeg")
+	return c.Send(jpeg)
+}
