@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"ak1/server/card"
 	"ak1/server/config"
 	"ak1/server/storage"
 	"ak1/server/web"
@@ -36,14 +37,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	signer, err := card.LoadOrCreateSigner(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := ensureDemoAccounts(ctx, db, stdout); err != nil {
+			return err
+		}
+	}
 	app := web.New(db, log, web.Options{PublicURL: cfg.PublicURL, MinAge: cfg.MinAge, CSRFKey: csrfKey,
-		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn}, time.Now)
+		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn, Signer: signer, RegNoPattern: cfg.RegNoPattern}, time.Now)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("AK1_ADDR %q: %w", cfg.Addr, err)
 	}
 	go sweepDrafts(ctx, db, log)
+	go sweepSessions(ctx, db, log)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	log.Info("ak1-server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "public_url", cfg.PublicURL)
@@ -98,4 +109,20 @@ func loadOrCreateKey(path string) ([]byte, error) {
 		return nil, err
 	}
 	return key, nil
+}
+
+// sweepSessions deletes officer sessions that have expired, so the table holds only live ones.
+func sweepSessions(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := db.SweepSessions(ctx, time.Now().Add(-web.SessionIdleDefault)); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("sweep sessions", "err", err)
+			}
+		}
+	}
 }

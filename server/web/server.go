@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/template/html/v2"
 
+	"ak1/server/card"
 	"ak1/server/domain"
 	"ak1/server/storage"
 	"ak1/static"
@@ -33,6 +34,13 @@ type Options struct {
 	CSRFKey []byte
 	// SecureCookies marks cookies Secure (when served over HTTPS).
 	SecureCookies bool
+
+	// Officer desk (desk*.go, auth.go).
+	Signer       *card.Signer  // signs the QR link of each card
+	RegNoPattern string        // registration-number pattern; default domain.DefaultRegNoPattern
+	SessionIdle  time.Duration // an officer session ends after this long unused (default 30 min)
+	SessionMax   time.Duration // and after this long in any case (default 10 h)
+	LoginDelay   time.Duration // added per wrong password beyond the second (default 1 s)
 }
 
 // Server holds the dependencies of the handlers.
@@ -41,6 +49,9 @@ type Server struct {
 	log  *slog.Logger
 	opts Options
 	now  func() time.Time
+
+	events   *broker        // tells live queues and the lobby display that something changed
+	throttle *loginThrottle // slows down password guessing
 }
 
 // New builds the Fiber application with every route.
@@ -52,6 +63,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 		opts.KioskWarn = 20 * time.Second
 	}
 	s := &Server{db: db, log: log, opts: opts, now: now}
+	s.initDesk()
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFuncMap(templateFuncs())
 	app := fiber.New(fiber.Config{
@@ -83,6 +95,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	checkLimit := limiter.New(limiter.Config{Max: 20, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/cek", s.statusForm)
 	app.Post("/cek", checkLimit, s.statusCheck)
+	s.registerDesk(app)
 	return app
 }
 
@@ -168,6 +181,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Set("HX-Retarget", "#pesan-galat")
 		c.Set("HX-Reswap", "innerHTML")
 		return c.Render("partials/alert", fiber.Map{"Message": msg})
+	}
+	if isDeskPath(c.Path()) {
+		return c.Render("errors/desk", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala",
+			"Officer": officerOf(c)}, "layouts/officer")
 	}
 	return c.Render("errors/error", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala"}, "layouts/kiosk")
 }
