@@ -223,9 +223,6 @@ func TestLoginThrottle(t *testing.T) {
 		if took < want {
 			t.Fatalf("attempt %d answered in %v, want at least %v", i, took, want)
 		}
-		if i <= 2 && took > unit {
-			t.Fatalf("attempt %d slowed down already (%v)", i, took)
-		}
 	}
 	if status, _, _ := try("salah-salah-salah"); status != http.StatusUnprocessableEntity {
 		t.Fatalf("fifth wrong password: %d", status)
