@@ -31,7 +31,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "station":
 		return stationCommand(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return userCommand(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, station)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, user, station)", cmd)
 	}
 }

@@ -41,8 +41,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if cfg.Demo {
+		if err := ensureDemoAccounts(ctx, db, stdout); err != nil {
+			return err
+		}
+	}
 	app := web.New(db, log, web.Options{PublicURL: cfg.PublicURL, MinAge: cfg.MinAge, CSRFKey: csrfKey,
-		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn, Signer: signer}, time.Now)
+		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn, Signer: signer, RegNoPattern: cfg.RegNoPattern}, time.Now)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -50,6 +55,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	go sweepDrafts(ctx, db, log)
 	go expireLeases(ctx, db, log)
+	go sweepSessions(ctx, db, log)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	log.Info("ak1-server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "public_url", cfg.PublicURL)
@@ -123,4 +129,20 @@ func loadOrCreateKey(path string) ([]byte, error) {
 		return nil, err
 	}
 	return key, nil
+}
+
+// sweepSessions deletes officer sessions that have expired, so the table holds only live ones.
+func sweepSessions(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := db.SweepSessions(ctx, time.Now().Add(-web.SessionIdleDefault)); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("sweep sessions", "err", err)
+			}
+		}
+	}
 }

@@ -5,5 +5,5 @@ import "embed"
 
 // FS holds every template; names are relative to this folder, e.g. "kiosk/welcome.html".
 //
-//go:embed layouts kiosk partials errors public
+//go:embed layouts kiosk partials errors public desk
 var FS embed.FS

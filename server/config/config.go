@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ak1/server/domain"
 )
 
 // Config is the server's configuration. Every field has an environment variable and a flag of the
@@ -23,6 +25,8 @@ type Config struct {
 	Demo      bool          // AK1_DEMO, -demo: create demo accounts and data (make run)
 	KioskIdle time.Duration // AK1_KIOSK_IDLE, -kiosk-idle: no touch for this long, and the kiosk warns
 	KioskWarn time.Duration // AK1_KIOSK_WARN, -kiosk-warn: the warning's countdown before the reset
+	// RegNoPattern is AK1_REGNO_PATTERN, -regno-pattern: the registration number, e.g. "5171 DDMMYY NNNNNN".
+	RegNoPattern string
 }
 
 // Load parses args (without the program name) over the environment read through getenv.
@@ -44,6 +48,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.StringVar(&demo, "demo", def("AK1_DEMO", "false"), "create demo accounts and data (AK1_DEMO)")
 	fs.StringVar(&idle, "kiosk-idle", def("AK1_KIOSK_IDLE", "60s"), "kiosk idle time before the warning (AK1_KIOSK_IDLE)")
 	fs.StringVar(&warn, "kiosk-warn", def("AK1_KIOSK_WARN", "20s"), "kiosk warning countdown before the reset (AK1_KIOSK_WARN)")
+	fs.StringVar(&c.RegNoPattern, "regno-pattern", def("AK1_REGNO_PATTERN", domain.DefaultRegNoPattern), "registration number pattern: DD MM YY YYYY, a run of N for the yearly serial (AK1_REGNO_PATTERN)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -70,6 +75,9 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	}
 	if c.KioskWarn, err = time.ParseDuration(warn); err != nil || c.KioskWarn < time.Second {
 		problems = append(problems, fmt.Errorf("AK1_KIOSK_WARN %q: expected a duration such as 20s", warn))
+	}
+	if err := domain.CheckRegNoPattern(c.RegNoPattern); err != nil {
+		problems = append(problems, fmt.Errorf("AK1_REGNO_PATTERN: %w", err))
 	}
 	return c, errors.Join(problems...)
 }

@@ -3,10 +3,8 @@ package storage
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,11 +60,6 @@ type Station struct {
 // Online tells whether the station sent a heartbeat recently.
 func (s Station) Online(now time.Time) bool {
 	return !s.LastSeen.IsZero() && now.Sub(s.LastSeen) < StationOfflineAfter
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }
 
 func newSecret() string {
@@ -602,33 +595,4 @@ func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 		}
 	}
 	return strings.Join(cols, ", "), rows.Err()
-}
-
-// CardToPrint is what the print path needs of a card: the card row and its application.
-type CardToPrint struct {
-	CardID      int64
-	Serial      int
-	State       string
-	RegNumber   string
-	IssuedOn    string // YYYY-MM-DD
-	ValidUntil  string // YYYY-MM-DD
-	Application *domain.Application
-}
-
-// CardForPrint returns the card with its application, or ErrNotFound.
-func (db *DB) CardForPrint(ctx context.Context, cardID int64) (*CardToPrint, error) {
-	var c CardToPrint
-	var appID int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, serial, state, reg_number, issued_on, valid_until, application_id FROM cards WHERE id = ?`,
-		cardID).Scan(&c.CardID, &c.Serial, &c.State, &c.RegNumber, &c.IssuedOn, &c.ValidUntil, &appID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	if c.Application, err = db.Application(ctx, appID); err != nil {
-		return nil, err
-	}
-	return &c, nil
 }

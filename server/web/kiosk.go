@@ -294,6 +294,7 @@ func (s *Server) submit(c *fiber.Ctx) error {
 		return err
 	}
 	s.forgetKiosk(c)
+	s.events.notify() // the officers' live queues
 	s.log.Info("application submitted", "id", app.ID, "ticket", app.Ticket)
 	return redirect(c, "/selesai/"+app.StatusCode)
 }

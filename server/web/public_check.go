@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -41,16 +40,16 @@ func (s *Server) publicCheck(c *fiber.Ctx) error {
 	token := c.Params("token")
 	cardID, serial, ok := s.verifyCardToken(token)
 	if ok {
-		row, err := s.db.CardForPrint(c.UserContext(), cardID)
+		rec, app, err := s.cardWithApplication(c, cardID)
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 			ok = false
 		case err != nil:
 			return err
-		case row.Serial != serial:
+		case rec.Serial != serial:
 			ok = false
 		default:
-			view = s.describeCard(row)
+			view = s.describeCard(rec, app)
 			view.PhotoURL = "/cek/" + token + "/foto"
 		}
 	}
@@ -68,12 +67,21 @@ func (s *Server) verifyCardToken(token string) (int64, int, bool) {
 	return s.opts.Signer.Verify(token)
 }
 
-func (s *Server) describeCard(row *storage.CardToPrint) cardCheck {
-	issued, _ := time.Parse("2006-01-02", row.IssuedOn)
-	valid, _ := time.Parse("2006-01-02", row.ValidUntil)
+func (s *Server) cardWithApplication(c *fiber.Ctx, cardID int64) (*storage.CardRecord, *domain.Application, error) {
+	rec, err := s.db.Card(c.UserContext(), cardID)
+	if err != nil {
+		return nil, nil, err
+	}
+	app, err := s.db.Application(c.UserContext(), rec.ApplicationID)
+	return rec, app, err
+}
+
+func (s *Server) describeCard(rec *storage.CardRecord, app *domain.Application) cardCheck {
 	today := s.rules().Today
-	v := cardCheck{Genuine: true, Name: row.Application.FullName, NIKMasked: maskNIK(row.Application.NIK),
-		RegNumber: row.RegNumber, IssuedOn: domain.FormatDate(issued), ValidUntil: domain.FormatDate(valid), Serial: row.Serial}
+	valid := rec.ValidUntil
+	v := cardCheck{Genuine: true, Name: app.FullName, NIKMasked: maskNIK(app.NIK),
+		RegNumber: rec.RegNumber, IssuedOn: domain.FormatDate(rec.IssuedOn), ValidUntil: domain.FormatDate(valid), Serial: rec.Serial}
+	row := rec
 	switch {
 	case row.State == domain.CardVoided:
 		v.State, v.StateText = "diganti", "Dibatalkan: kartu ini sudah diganti dengan cetakan baru. Kartu ini tidak berlaku."
@@ -95,12 +103,12 @@ func (s *Server) publicCheckPhoto(c *fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	row, err := s.db.CardForPrint(c.UserContext(), cardID)
-	if err != nil || row.Serial != serial {
+	rec, err := s.db.Card(c.UserContext(), cardID)
+	if err != nil || rec.Serial != serial {
 		return fiber.ErrNotFound
 	}
-	jpeg, err := s.photoJPEG(c.UserContext(), row.Application.ID)
-	if err != nil || jpeg == nil {
+	jpeg, err := s.db.Photo(c.UserContext(), rec.ApplicationID)
+	if err != nil {
 		return fiber.ErrNotFound
 	}
 	c.Set(fiber.HeaderContentType, "image/jpeg")

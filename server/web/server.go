@@ -34,17 +34,25 @@ type Options struct {
 	CSRFKey []byte
 	// SecureCookies marks cookies Secure (when served over HTTPS).
 	SecureCookies bool
-	// Signer signs the QR links on cards; its key never leaves the server.
-	Signer *card.Signer
+
+	// Officer desk (desk*.go, auth.go).
+	Signer       *card.Signer  // signs the QR link of each card
+	RegNoPattern string        // registration-number pattern; default domain.DefaultRegNoPattern
+	SessionIdle  time.Duration // an officer session ends after this long unused (default 30 min)
+	SessionMax   time.Duration // and after this long in any case (default 10 h)
+	LoginDelay   time.Duration // added per wrong password beyond the second (default 1 s)
 }
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	db          *storage.DB
-	log         *slog.Logger
-	opts        Options
-	now         func() time.Time
-	printSignal *printSignal
+	db   *storage.DB
+	log  *slog.Logger
+	opts Options
+	now  func() time.Time
+
+	events      *broker        // tells live queues and the lobby display that something changed
+	throttle    *loginThrottle // slows down password guessing
+	printSignal *printSignal   // wakes print agents waiting for a job
 }
 
 // New builds the Fiber application with every route.
@@ -56,6 +64,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 		opts.KioskWarn = 20 * time.Second
 	}
 	s := &Server{db: db, log: log, opts: opts, now: now, printSignal: newPrintSignal()}
+	s.initDesk()
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFuncMap(templateFuncs())
 	app := fiber.New(fiber.Config{
@@ -92,6 +101,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	cardLimit := limiter.New(limiter.Config{Max: 60, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/cek/:token", cardLimit, s.publicCheck)
 	app.Get("/cek/:token/foto", cardLimit, s.publicCheckPhoto)
+	s.registerDesk(app)
 	return app
 }
 
@@ -177,6 +187,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Set("HX-Retarget", "#pesan-galat")
 		c.Set("HX-Reswap", "innerHTML")
 		return c.Render("partials/alert", fiber.Map{"Message": msg})
+	}
+	if isDeskPath(c.Path()) {
+		return c.Render("errors/desk", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala",
+			"Officer": officerOf(c)}, "layouts/officer")
 	}
 	return c.Render("errors/error", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala"}, "layouts/kiosk")
 }

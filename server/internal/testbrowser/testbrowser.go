@@ -15,8 +15,8 @@ import (
 
 // New starts a fresh headless Chromium with the given viewport and returns a chromedp context that
 // lives until the test ends. Without Chromium the test is skipped locally and fails in CI, where the
-// project's scripts install it.
-func New(t testing.TB, width, height int64, touch bool) context.Context {
+// project's scripts install it. Extra allocator options (e.g. FakeCamera) are added last.
+func New(t testing.TB, width, height int64, touch bool, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := findChromium()
 	if path == "" {
@@ -37,6 +37,7 @@ func New(t testing.TB, width, height int64, touch bool) context.Context {
 		chromedp.Flag("font-render-hinting", "none"),
 		chromedp.WindowSize(int(width), int(height)),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
@@ -99,4 +100,13 @@ func Void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 		_, err := a(ctx, t)
 		return err
 	})
+}
+
+// FakeCamera gives the browser a synthetic camera that needs no permission prompt, for testing
+// pages that use getUserMedia.
+func FakeCamera() []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+	}
 }

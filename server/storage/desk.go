@@ -1,0 +1,636 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"ak1/server/domain"
+)
+
+// ErrStateChanged is returned when an application is no longer in the state the officer saw:
+// another officer handled it first.
+var ErrStateChanged = errors.New("application state changed")
+
+// ErrRegNumberTaken is returned when a manual card's registration number already exists.
+var ErrRegNumberTaken = errors.New("registration number already used")
+
+// NotReadyError says why an application cannot be approved yet; Message is in Bahasa Indonesia.
+type NotReadyError struct{ Message string }
+
+func (e *NotReadyError) Error() string { return e.Message }
+
+// deskStates are the states in which the desk may still check and change an application.
+var deskStates = []domain.State{domain.StateSubmitted, domain.StateCalled, domain.StateReturned,
+	domain.StateResubmitted, domain.StateVerified, domain.StatePhotographed}
+
+func inStates(s domain.State, list ...domain.State) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func actorOf(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
+
+// QueueFilter selects applications for the officer's queue.
+type QueueFilter struct {
+	Query  string         // NIK, name, ticket, status code or registration number; searches every day
+	States []domain.State // empty: every state
+	Day    string         // YYYY-MM-DD office day; empty: every day
+	Limit  int
+}
+
+// QueueItem is one row of the officer's queue.
+type QueueItem struct {
+	domain.Application
+	RegNumber string
+	Desk      string // the desk it was last called to
+	HasPhoto  bool
+}
+
+// Queue lists applications for the officer desk, oldest waiting first.
+func (db *DB) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
+	var where []string
+	var args []any
+	if q := strings.TrimSpace(f.Query); q != "" {
+		digits := domain.CleanDigits(q)
+		ticket, code, _ := domain.NormalizeLookup(q)
+		where = append(where, `(a.nik = ? OR a.full_name LIKE ? OR (a.ticket = ? AND ? <> '') OR (a.status_code = ? AND ? <> '')
+			OR EXISTS (SELECT 1 FROM cards c WHERE c.application_id = a.id AND replace(c.reg_number, ' ', '') = ?))`)
+		args = append(args, digits, "%"+q+"%", ticket, ticket, code, code, strings.ReplaceAll(q, " ", ""))
+	} else if f.Day != "" {
+		where = append(where, `a.ticket_day = ?`)
+		args = append(args, f.Day)
+	}
+	if len(f.States) > 0 {
+		ph := make([]string, len(f.States))
+		for i, s := range f.States {
+			ph[i] = "?"
+			args = append(args, string(s))
+		}
+		where = append(where, `a.state IN (`+strings.Join(ph, ",")+`)`)
+	}
+	q := `SELECT a.` + strings.ReplaceAll(applicationColumns, ", ", ", a.") + `,
+		coalesce((SELECT reg_number FROM cards c WHERE c.application_id = a.id ORDER BY serial DESC LIMIT 1), ''),
+		coalesce((SELECT desk FROM calls k WHERE k.application_id = a.id ORDER BY k.id DESC LIMIT 1), ''),
+		EXISTS (SELECT 1 FROM photos p WHERE p.application_id = a.id)
+		FROM applications a`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	q += ` ORDER BY a.created_at, a.id LIMIT ` + strconv.Itoa(limit)
+	rows, err := db.read.QueryContext(ctx, strings.Join(strings.Fields(q), " "), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []QueueItem
+	for rows.Next() {
+		var it QueueItem
+		a, err := scanApplication(scanPlus{rows, []any{&it.RegNumber, &it.Desk, &it.HasPhoto}})
+		if err != nil {
+			return nil, err
+		}
+		it.Application = *a
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// scanPlus scans the application columns followed by extra columns.
+type scanPlus struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
+
+// DeskApplication is an application with what the desk has recorded about it.
+type DeskApplication struct {
+	domain.Application
+	Documents []string
+	HasPhoto  bool
+	Desk      string
+	Card      *CardRecord
+}
+
+// DeskApplication returns an application with its documents, photo flag, last desk and card.
+func (db *DB) DeskApplication(ctx context.Context, id int64) (*DeskApplication, error) {
+	var d DeskApplication
+	var docs string
+	a, err := scanApplication(scanPlus{db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+`, documents,
+		EXISTS (SELECT 1 FROM photos p WHERE p.application_id = applications.id),
+		coalesce((SELECT desk FROM calls k WHERE k.application_id = applications.id ORDER BY k.id DESC LIMIT 1), '')
+		FROM applications WHERE id = ?`, id), []any{&docs, &d.HasPhoto, &d.Desk}})
+	if err != nil {
+		return nil, err
+	}
+	d.Application = *a
+	if docs != "" {
+		d.Documents = strings.Split(docs, ",")
+	}
+	var cardID int64
+	err = db.read.QueryRowContext(ctx, `SELECT id FROM cards WHERE application_id = ? ORDER BY serial DESC LIMIT 1`, id).Scan(&cardID)
+	if err == nil {
+		if d.Card, err = db.Card(ctx, cardID); err != nil {
+			return nil, err
+		}
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// stateOf reads an application's state inside a transaction.
+func stateOf(ctx context.Context, tx *sql.Tx, id int64) (domain.State, error) {
+	var s string
+	err := tx.QueryRowContext(ctx, `SELECT state FROM applications WHERE id = ?`, id).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return domain.State(s), err
+}
+
+// transition moves an application from one state to another with one guarded UPDATE and an audit
+// row; ErrStateChanged when someone else moved it first.
+func transition(ctx context.Context, tx *sql.Tx, now time.Time, id int64, from, to domain.State, reason string, actor, action, detail string) error {
+	res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, state_reason = ?, updated_at = ? WHERE id = ? AND state = ?`,
+		string(to), reason, formatTime(now), id, string(from))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return ErrStateChanged
+	}
+	return audit(ctx, tx, now, actor, action, id, string(from), string(to), detail)
+}
+
+// CallApplication calls a waiting ticket to the officer's desk (state called) and records the call
+// for the lobby display. An application already being checked is left as it is.
+func (db *DB) CallApplication(ctx context.Context, id, userID int64, desk string) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := stateOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !inStates(st, deskStates...) {
+			return ErrStateChanged
+		}
+		if inStates(st, domain.StateSubmitted, domain.StateResubmitted, domain.StateReturned, domain.StateCalled) {
+			if err := transition(ctx, tx, now, id, st, domain.StateCalled, "", actorOf(userID), "call", "meja "+desk); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO calls (application_id, ticket, desk, user_id, at)
+			SELECT id, ticket, ?, ?, ? FROM applications WHERE id = ?`, desk, userID, formatTime(now), id)
+		return err
+	})
+}
+
+// Call is one ticket called to a desk, as the lobby display shows it.
+type Call struct {
+	Ticket string
+	Desk   string
+	At     time.Time
+}
+
+// LastCalls returns the latest calls of the office day, newest first, one per ticket.
+func (db *DB) LastCalls(ctx context.Context, n int) ([]Call, error) {
+	day := domain.OfficeDay(db.now())
+	rows, err := db.read.QueryContext(ctx, `SELECT k.ticket, k.desk, max(k.at) FROM calls k
+		JOIN applications a ON a.id = k.application_id WHERE a.ticket_day = ?
+		GROUP BY k.application_id ORDER BY max(k.at) DESC, max(k.id) DESC LIMIT ?`, day, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Call
+	for rows.Next() {
+		var c Call
+		var at string
+		if err := rows.Scan(&c.Ticket, &c.Desk, &at); err != nil {
+			return nil, err
+		}
+		c.At = parseTime(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// RequiredDocuments are the keys of the documents the new-card service requires.
+func RequiredDocuments() []string {
+	svc, _ := domain.FindService("baru")
+	var out []string
+	for _, d := range svc.Docs {
+		if d.Required {
+			out = append(out, d.Key)
+		}
+	}
+	return out
+}
+
+func hasAll(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h == w {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// SetDocuments records the documents the officer ticked. With every required document present a
+// waiting or called application becomes verified.
+func (db *DB) SetDocuments(ctx context.Context, id, userID int64, docs []string) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := stateOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !inStates(st, deskStates...) {
+			return ErrStateChanged
+		}
+		list := strings.Join(docs, ",")
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET documents = ?, updated_at = ? WHERE id = ? AND state = ?`,
+			list, formatTime(now), id, string(st)); err != nil {
+			return err
+		}
+		complete := hasAll(docs, RequiredDocuments())
+		if complete && inStates(st, domain.StateSubmitted, domain.StateResubmitted, domain.StateReturned, domain.StateCalled) {
+			to := domain.StateVerified
+			var photo bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM photos WHERE application_id = ?)`, id).Scan(&photo); err != nil {
+				return err
+			}
+			if photo {
+				to = domain.StatePhotographed
+			}
+			return transition(ctx, tx, now, id, st, to, "", actorOf(userID), "documents", "dokumen: "+list)
+		}
+		if !complete && inStates(st, domain.StateVerified, domain.StatePhotographed) {
+			return transition(ctx, tx, now, id, st, domain.StateCalled, "", actorOf(userID), "documents", "dokumen: "+list)
+		}
+		return audit(ctx, tx, now, actorOf(userID), "documents", id, string(st), string(st), "dokumen: "+list)
+	})
+}
+
+// FieldChange is one corrected field of the Daftar Isian.
+type FieldChange struct {
+	Field, Old, New string
+}
+
+// CorrectApplication stores the corrected form of an application the officer saw in state seen,
+// recording every changed field with its old value.
+func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen domain.State, f *domain.Form, changes []FieldChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	birth, _ := f.BirthDate()
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if !inStates(seen, deskStates...) {
+			return ErrStateChanged
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, nik = ?, full_name = ?, birth_date = ?, sex = ?, updated_at = ?
+			WHERE id = ? AND state = ?`, string(data), f.NIK, f.FullName, birth.Format("2006-01-02"), f.Sex, formatTime(now), id, string(seen))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrStateChanged
+		}
+		names := make([]string, len(changes))
+		for i, c := range changes {
+			names[i] = c.Field
+			if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (application_id, at, user_id, field, old_value, new_value)
+				VALUES (?, ?, ?, ?, ?, ?)`, id, formatTime(now), userID, c.Field, c.Old, c.New); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, now, actorOf(userID), "correct", id, string(seen), string(seen), "dikoreksi: "+strings.Join(names, ", "))
+	})
+}
+
+// Corrections returns the corrections of an application, oldest first.
+func (db *DB) Corrections(ctx context.Context, id int64) ([]FieldChange, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT field, old_value, new_value FROM corrections WHERE application_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []FieldChange
+	for rows.Next() {
+		var c FieldChange
+		if err := rows.Scan(&c.Field, &c.Old, &c.New); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SavePhoto stores (or replaces) the photo of an application still at the desk; a verified
+// application becomes photographed.
+func (db *DB) SavePhoto(ctx context.Context, id, userID int64, jpeg []byte) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := stateOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !inStates(st, deskStates...) {
+			return ErrStateChanged
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO photos (application_id, jpeg, taken_at, user_id) VALUES (?, ?, ?, ?)
+			ON CONFLICT (application_id) DO UPDATE SET jpeg = excluded.jpeg, taken_at = excluded.taken_at, user_id = excluded.user_id`,
+			id, jpeg, formatTime(now), userID); err != nil {
+			return err
+		}
+		if st == domain.StateVerified {
+			return transition(ctx, tx, now, id, st, domain.StatePhotographed, "", actorOf(userID), "photo", fmt.Sprintf("%d byte", len(jpeg)))
+		}
+		return audit(ctx, tx, now, actorOf(userID), "photo", id, string(st), string(st), fmt.Sprintf("%d byte", len(jpeg)))
+	})
+}
+
+// Photo returns the JPEG photo of an application, or ErrNotFound.
+func (db *DB) Photo(ctx context.Context, applicationID int64) ([]byte, error) {
+	var b []byte
+	err := db.read.QueryRowContext(ctx, `SELECT jpeg FROM photos WHERE application_id = ?`, applicationID).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return b, err
+}
+
+// ReturnApplication sends an application back for completion (state returned) with the reason the
+// job seeker sees on the kiosk's status check.
+func (db *DB) ReturnApplication(ctx context.Context, id, userID int64, seen domain.State, reason string) error {
+	return db.closeAtDesk(ctx, id, userID, seen, domain.StateReturned, "return", reason)
+}
+
+// RejectApplication refuses an application with a reason.
+func (db *DB) RejectApplication(ctx context.Context, id, userID int64, seen domain.State, reason string) error {
+	return db.closeAtDesk(ctx, id, userID, seen, domain.StateRejected, "reject", reason)
+}
+
+func (db *DB) closeAtDesk(ctx context.Context, id, userID int64, seen, to domain.State, action, reason string) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if !inStates(seen, deskStates...) || seen == to {
+			return ErrStateChanged
+		}
+		return transition(ctx, tx, now, id, seen, to, reason, actorOf(userID), action, reason)
+	})
+}
+
+// Approval is what the officer decides when approving.
+type Approval struct {
+	ApplicationID int64
+	UserID        int64
+	PengantarID   int64  // the Pengantar Kerja who signs the card
+	Pattern       string // registration-number pattern (domain.FormatRegNumber)
+}
+
+// Approved is the result of an approval.
+type Approved struct {
+	CardID       int64
+	PrintJobID   int64
+	RegNumber    string
+	AgendaNumber int
+}
+
+// Approve gives the application its registration number, enters it in the Buku Agenda of its
+// education level, creates the card and queues it for printing, all in one transaction. When another
+// officer approved (or otherwise moved) it first, it returns ErrStateChanged; when something is
+// missing, a *NotReadyError.
+func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
+	now := db.now()
+	day := now.In(domain.OfficeZone)
+	var out Approved
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var st, docs, form string
+		var photo bool
+		err := tx.QueryRowContext(ctx, `SELECT state, documents, form, EXISTS (SELECT 1 FROM photos p WHERE p.application_id = a.id)
+			FROM applications a WHERE id = ?`, a.ApplicationID).Scan(&st, &docs, &form, &photo)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		from := domain.State(st)
+		if !inStates(from, domain.StateVerified, domain.StatePhotographed) {
+			if inStates(from, domain.StateSubmitted, domain.StateCalled, domain.StateResubmitted) {
+				return &NotReadyError{"Dokumen persyaratan belum dicentang lengkap."}
+			}
+			return ErrStateChanged
+		}
+		if !hasAll(strings.Split(docs, ","), RequiredDocuments()) {
+			return &NotReadyError{"Dokumen persyaratan belum dicentang lengkap."}
+		}
+		if !photo {
+			return &NotReadyError{"Foto pencari kerja belum diambil."}
+		}
+		var f domain.Form
+		if err := json.Unmarshal([]byte(form), &f); err != nil {
+			return err
+		}
+		var role string
+		var disabled bool
+		err = tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE id = ?`, a.PengantarID).Scan(&role, &disabled)
+		if errors.Is(err, sql.ErrNoRows) || role != string(domain.RolePengantar) || disabled {
+			return &NotReadyError{"Pilih Pengantar Kerja yang akan menandatangani kartu."}
+		}
+		if err != nil {
+			return err
+		}
+		// The guarded transition first: of two officers approving at once, the second stops here.
+		if res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, state_reason = '', updated_at = ? WHERE id = ? AND state = ?`,
+			string(domain.StateApproved), formatTime(now), a.ApplicationID, st); err != nil {
+			return err
+		} else if n, _ := res.RowsAffected(); n != 1 {
+			return ErrStateChanged
+		}
+		// The year's serial lives in the same transaction, so a rollback returns it: no gaps. A
+		// number already taken by a card entered by hand is passed over, never reused.
+		for {
+			var serial int
+			if err := tx.QueryRowContext(ctx, `INSERT INTO registration_counters (year, last) VALUES (?, 1)
+				ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, day.Year()).Scan(&serial); err != nil {
+				return err
+			}
+			out.RegNumber = domain.FormatRegNumber(a.Pattern, day, serial)
+			var taken bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cards WHERE reg_number = ?)`, out.RegNumber).Scan(&taken); err != nil {
+				return err
+			}
+			if !taken {
+				break
+			}
+		}
+		level := f.EduLevel
+		if err := tx.QueryRowContext(ctx, `INSERT INTO agenda_counters (level, year, last) VALUES (?, ?, 1)
+			ON CONFLICT (level, year) DO UPDATE SET last = last + 1 RETURNING last`, level, day.Year()).Scan(&out.AgendaNumber); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agenda_entries (application_id, level, year, number, entered_on) VALUES (?, ?, ?, ?, ?)`,
+			a.ApplicationID, level, day.Year(), out.AgendaNumber, day.Format("2006-01-02")); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id)
+			VALUES (?, ?, 1, 'active', ?, ?, ?, ?)`, a.ApplicationID, out.RegNumber, day.Format("2006-01-02"),
+			day.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), a.PengantarID)
+		if err != nil {
+			return err
+		}
+		if out.CardID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if out.PrintJobID, err = QueuePrintJob(ctx, tx, out.CardID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, actorOf(a.UserID), "approve", a.ApplicationID, st, string(domain.StateApproved),
+			fmt.Sprintf("nomor %s, buku agenda %s no. %d/%d, ditandatangani pengguna %d", out.RegNumber, level, out.AgendaNumber, day.Year(), a.PengantarID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CardRecord is one row of the cards table.
+type CardRecord struct {
+	ID            int64
+	ApplicationID int64
+	RegNumber     string
+	Serial        int
+	State         string
+	IssuedOn      time.Time
+	ValidUntil    time.Time
+	PengantarID   int64 // 0 when none was chosen
+	Manual        bool
+}
+
+// Card returns the card with the given id, or ErrNotFound.
+func (db *DB) Card(ctx context.Context, id int64) (*CardRecord, error) {
+	var c CardRecord
+	var issued, valid string
+	var pk sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT id, application_id, reg_number, serial, state, issued_on, valid_until, pengantar_id, manual
+		FROM cards WHERE id = ?`, id).Scan(&c.ID, &c.ApplicationID, &c.RegNumber, &c.Serial, &c.State, &issued, &valid, &pk, &c.Manual)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.IssuedOn, _ = time.Parse("2006-01-02", issued)
+	c.ValidUntil, _ = time.Parse("2006-01-02", valid)
+	c.PengantarID = pk.Int64
+	return &c, nil
+}
+
+// PrintJobState returns the state of the newest print job of a card, or ErrNotFound.
+func (db *DB) PrintJobState(ctx context.Context, cardID int64) (string, error) {
+	var s string
+	err := db.read.QueryRowContext(ctx, `SELECT state FROM print_jobs WHERE card_id = ? ORDER BY id DESC LIMIT 1`, cardID).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return s, err
+}
+
+// ManualCard is a card made by hand during an outage, entered afterwards.
+type ManualCard struct {
+	Form        *domain.Form
+	RegNumber   string
+	IssuedOn    time.Time // the date written on the card
+	PengantarID int64     // 0 when unknown
+	UserID      int64
+}
+
+// EnterManualCard records a hand-made card with its own registration number and date: the
+// application (source manual, state handed over) and the card (manual). It uses no automatic serial,
+// and a number already used by any card is refused with ErrRegNumberTaken.
+func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) {
+	data, err := json.Marshal(m.Form)
+	if err != nil {
+		return 0, err
+	}
+	birth, _ := m.Form.BirthDate()
+	now := db.now()
+	day := domain.OfficeDay(now)
+	var appID int64
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var taken bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cards WHERE replace(reg_number, ' ', '') = ?)`,
+			strings.ReplaceAll(m.RegNumber, " ", "")).Scan(&taken); err != nil {
+			return err
+		}
+		if taken {
+			return ErrRegNumberTaken
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `INSERT INTO ticket_counters (day, prefix, last) VALUES (?, 'M', 1)
+			ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1 RETURNING last`, day).Scan(&n); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO applications (nik, full_name, birth_date, sex, state, ticket, ticket_day,
+			status_code, source, form, documents, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?, ?, ?)`,
+			m.Form.NIK, m.Form.FullName, birth.Format("2006-01-02"), m.Form.Sex, string(domain.StateHandedOver),
+			domain.FormatTicket("M", n), day, domain.NewStatusCode(), string(data), strings.Join(RequiredDocuments(), ","),
+			formatTime(now), formatTime(now))
+		if err != nil {
+			return err
+		}
+		if appID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		var pk any
+		if m.PengantarID != 0 {
+			pk = m.PengantarID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)
+			VALUES (?, ?, 1, 'active', ?, ?, ?, ?, 1)`, appID, m.RegNumber, m.IssuedOn.Format("2006-01-02"),
+			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), pk); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, actorOf(m.UserID), "manual", appID, "", string(domain.StateHandedOver),
+			"kartu manual "+m.RegNumber+" tanggal "+m.IssuedOn.Format("2006-01-02"))
+	})
+	return appID, err
+}
+
+// ChangeMark returns the id of the newest audit row: it grows with every state change anywhere, so
+// the live queue polls it to notice changes made by other processes.
+func (db *DB) ChangeMark(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT max(id) FROM audit_log`).Scan(&n)
+	return n.Int64, err
+}

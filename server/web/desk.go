@@ -1,0 +1,439 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ak1/server/domain"
+	"ak1/server/storage"
+)
+
+// SessionIdleDefault is how long an officer session lasts unused unless Options say otherwise.
+const SessionIdleDefault = 30 * time.Minute
+
+// initDesk fills the officer-desk defaults and helpers.
+func (s *Server) initDesk() {
+	if s.opts.RegNoPattern == "" {
+		s.opts.RegNoPattern = domain.DefaultRegNoPattern
+	}
+	if s.opts.SessionIdle == 0 {
+		s.opts.SessionIdle = SessionIdleDefault
+	}
+	if s.opts.SessionMax == 0 {
+		s.opts.SessionMax = 10 * time.Hour
+	}
+	if s.opts.LoginDelay == 0 {
+		s.opts.LoginDelay = time.Second
+	}
+	s.events = newBroker(s.db, s.log)
+	s.throttle = newLoginThrottle(s.opts.LoginDelay)
+}
+
+func isDeskPath(p string) bool {
+	return strings.HasPrefix(p, "/petugas") || p == "/masuk" || p == "/keluar"
+}
+
+// alreadyHandled is what an officer sees when another officer moved the application on first.
+var alreadyHandled = &PublicError{fiber.StatusConflict, "Permohonan ini sudah diproses petugas lain. Muat ulang halaman untuk melihat keadaannya sekarang."}
+
+// stateFilters are the queue's state filter choices.
+var stateFilters = []struct {
+	Value, Label string
+	States       []domain.State
+}{
+	{"menunggu", "Menunggu & dipanggil", []domain.State{domain.StateSubmitted, domain.StateResubmitted, domain.StateCalled}},
+	{"diperiksa", "Sedang diperiksa", []domain.State{domain.StateVerified, domain.StatePhotographed}},
+	{"disetujui", "Disetujui / dicetak", []domain.State{domain.StateApproved, domain.StatePrinted, domain.StateHandedOver}},
+	{"dikembalikan", "Dikembalikan", []domain.State{domain.StateReturned}},
+	{"ditolak", "Ditolak", []domain.State{domain.StateRejected}},
+	{"semua", "Semua keadaan", nil},
+}
+
+// stateLabel is the state as officers call it.
+func stateLabel(s domain.State) string {
+	switch s {
+	case domain.StateSubmitted:
+		return "Menunggu"
+	case domain.StateResubmitted:
+		return "Menunggu (dilengkapi)"
+	case domain.StateCalled:
+		return "Dipanggil"
+	case domain.StateReturned:
+		return "Dikembalikan"
+	case domain.StateVerified:
+		return "Dokumen lengkap"
+	case domain.StatePhotographed:
+		return "Siap disetujui"
+	case domain.StateApproved:
+		return "Disetujui, antre cetak"
+	case domain.StatePrinted:
+		return "Sudah dicetak"
+	case domain.StateHandedOver:
+		return "Sudah diserahkan"
+	case domain.StateRejected:
+		return "Ditolak"
+	}
+	return string(s)
+}
+
+func sourceLabel(src string) string {
+	switch src {
+	case "kiosk":
+		return "Anjungan"
+	case "desk":
+		return "Meja petugas"
+	case "manual":
+		return "Kartu manual"
+	}
+	return src
+}
+
+func (s *Server) queueFilter(c *fiber.Ctx) (storage.QueueFilter, string) {
+	f := storage.QueueFilter{Query: strings.TrimSpace(c.Query("q")), Day: c.Query("hari", domain.OfficeDay(s.now()))}
+	if _, err := time.Parse("2006-01-02", f.Day); err != nil {
+		f.Day = domain.OfficeDay(s.now())
+	}
+	state := c.Query("keadaan", "menunggu")
+	for _, sf := range stateFilters {
+		if sf.Value == state {
+			f.States = sf.States
+			return f, state
+		}
+	}
+	f.States = stateFilters[0].States
+	return f, "menunggu"
+}
+
+func (s *Server) queuePage(c *fiber.Ctx) error {
+	p := s.deskPage(c, "Antrean", "antrean")
+	f, state := s.queueFilter(c)
+	items, err := s.db.Queue(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	p.Data["Filter"] = f
+	p.Data["State"] = state
+	p.Data["States"] = stateFilters
+	p.Data["Rows"] = s.queueRows(items)
+	p.Data["CanDesk"] = canDesk(officerOf(c))
+	p.Data["CSRF"] = p.CSRF
+	c.Set("Vary", "HX-Request")
+	return c.Render("desk/queue", p, "layouts/officer")
+}
+
+func (s *Server) queueFragment(c *fiber.Ctx) error {
+	f, _ := s.queueFilter(c)
+	items, err := s.db.Queue(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c))})
+}
+
+type queueRow struct {
+	storage.QueueItem
+	StateLabel  string
+	SourceLabel string
+	Waiting     string
+	IsWaiting   bool
+}
+
+func (s *Server) queueRows(items []storage.QueueItem) []queueRow {
+	out := make([]queueRow, len(items))
+	now := s.now()
+	for i, it := range items {
+		r := queueRow{QueueItem: it, StateLabel: stateLabel(it.State), SourceLabel: sourceLabel(it.Source)}
+		r.IsWaiting = it.State == domain.StateSubmitted || it.State == domain.StateResubmitted || it.State == domain.StateReturned
+		if it.State.IsOpen() && it.State != domain.StateApproved {
+			r.Waiting = waitText(now.Sub(it.CreatedAt))
+		}
+		out[i] = r
+	}
+	return out
+}
+
+func waitText(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "< 1 mnt"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " mnt"
+	default:
+		return strconv.Itoa(int(d.Hours())) + " jam " + strconv.Itoa(int(d.Minutes())%60) + " mnt"
+	}
+}
+
+func canDesk(o *domain.Officer) bool {
+	return o != nil && (o.Role == domain.RolePetugas || o.Role == domain.RolePengantar || o.Role == domain.RoleAdmin)
+}
+
+// appID reads the :id parameter and loads the application with the desk's records.
+func (s *Server) appID(c *fiber.Ctx) (*storage.DeskApplication, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, fiber.ErrNotFound
+	}
+	a, err := s.db.DeskApplication(c.UserContext(), id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, fiber.ErrNotFound
+	}
+	return a, err
+}
+
+func appURL(id int64) string { return "/petugas/permohonan/" + strconv.FormatInt(id, 10) }
+
+func (s *Server) applicationPage(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	p := s.deskPage(c, a.Ticket+" · "+a.FullName, "antrean")
+	p.Data["App"] = a
+	p.Data["StateLabel"] = stateLabel(a.State)
+	p.Data["SourceLabel"] = sourceLabel(a.Source)
+	p.Data["CanDesk"] = canDesk(officerOf(c))
+	p.Data["AtDesk"] = a.State == domain.StateSubmitted || a.State == domain.StateResubmitted || a.State == domain.StateCalled ||
+		a.State == domain.StateReturned || a.State == domain.StateVerified || a.State == domain.StatePhotographed
+	svc, _ := domain.FindService("baru")
+	ticked := map[string]bool{}
+	for _, d := range a.Documents {
+		ticked[d] = true
+	}
+	p.Data["Docs"] = svc.Docs
+	p.Data["Ticked"] = ticked
+	p.Data["DocsComplete"] = hasAllDocs(a.Documents)
+	p.Data["Warnings"] = a.Form.Warnings(s.rules())
+	p.Data["Summary"] = formSummary(&a.Form)
+	p.Data["ReturnReasons"] = domain.ReturnReasons
+	p.Data["RejectReasons"] = domain.RejectReasons
+	pengantar, err := s.db.Users(c.UserContext(), domain.RolePengantar)
+	if err != nil {
+		return err
+	}
+	p.Data["Pengantar"] = pengantar
+	chosen := int64(0)
+	if o := officerOf(c); o.Role == domain.RolePengantar {
+		chosen = o.ID
+	} else if len(pengantar) > 0 {
+		chosen = pengantar[0].ID
+	}
+	p.Data["ChosenPengantar"] = chosen
+	corr, err := s.db.Corrections(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	p.Data["Corrections"] = corr
+	p.Data["Version"] = a.UpdatedAt.UnixMilli()
+	if a.Card != nil {
+		st, err := s.db.PrintJobState(c.UserContext(), a.Card.ID)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		p.Data["PrintState"] = printStateLabel(st)
+	}
+	return c.Render("desk/application", p, "layouts/officer")
+}
+
+func printStateLabel(s string) string {
+	switch s {
+	case "queued":
+		return "dalam antrean cetak"
+	case "claimed", "sent":
+		return "sedang dicetak"
+	case "printed":
+		return "sudah dicetak"
+	case "failed", "needs_check":
+		return "perlu diperiksa operator cetak"
+	case "":
+		return "tidak dicetak (kartu manual)"
+	}
+	return s
+}
+
+func hasAllDocs(have []string) bool {
+	for _, want := range storage.RequiredDocuments() {
+		found := false
+		for _, h := range have {
+			found = found || h == want
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// summaryRow is one line of the Daftar Isian summary on the application page.
+type summaryRow struct{ Label, Value string }
+
+func formSummary(f *domain.Form) []summaryRow {
+	birth := ""
+	if b, ok := f.BirthDate(); ok {
+		birth = domain.FormatDate(b)
+	}
+	addr := f.Street
+	if f.RT != "" || f.RW != "" {
+		addr += ", RT " + f.RT + "/RW " + f.RW
+	}
+	edu := f.EduLevel
+	if f.EduMajor != "" {
+		edu += " " + f.EduMajor
+	}
+	if f.EduSchool != "" {
+		edu += ", " + f.EduSchool
+	}
+	if f.EduYear != "" {
+		edu += " (" + f.EduYear + ")"
+	}
+	var exp []string
+	for _, x := range f.Experiences {
+		if x.Position != "" {
+			exp = append(exp, x.Position+" di "+x.Employer)
+		}
+	}
+	if f.NeverWorked || len(exp) == 0 {
+		exp = []string{"Belum pernah bekerja"}
+	}
+	langs := strings.Join(f.Languages, ", ")
+	if f.LanguageOther != "" {
+		langs = strings.TrimPrefix(langs+", "+f.LanguageOther, ", ")
+	}
+	return []summaryRow{
+		{"NIK", f.NIK},
+		{"Nama lengkap", f.FullName},
+		{"Tempat, tgl lahir", f.BirthPlace + ", " + birth},
+		{"Jenis kelamin", domain.LabelOf(domain.Sexes, f.Sex)},
+		{"Alamat", addr + ", " + f.Kelurahan + ", " + f.KecamatanName()},
+		{"HP / e-mail", strings.TrimSuffix(f.Phone+" / "+f.Email, " / ")},
+		{"Status, agama", f.Marital + ", " + f.Religion},
+		{"Pendidikan", edu},
+		{"Bahasa asing", langs},
+		{"Pengalaman", strings.Join(exp, "; ")},
+		{"Pekerjaan diinginkan", domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI) + strings.TrimSuffix(" — "+f.DesiredPosition, " — ")},
+	}
+}
+
+func (s *Server) deskError(err error) error {
+	var nr *storage.NotReadyError
+	switch {
+	case errors.Is(err, storage.ErrStateChanged):
+		return alreadyHandled
+	case errors.As(err, &nr):
+		return &PublicError{fiber.StatusUnprocessableEntity, nr.Message}
+	case errors.Is(err, storage.ErrNotFound):
+		return fiber.ErrNotFound
+	}
+	return err
+}
+
+func (s *Server) callApplication(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	desk := sessionOf(c).Desk
+	if desk == "" {
+		desk = "1"
+	}
+	if err := s.db.CallApplication(c.UserContext(), a.ID, officerOf(c).ID, desk); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) saveDocuments(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	svc, _ := domain.FindService("baru")
+	var docs []string
+	if c.FormValue("aksi") == "semua" {
+		for _, d := range svc.Docs {
+			if d.Required {
+				docs = append(docs, d.Key)
+			}
+		}
+	}
+	for _, v := range c.Request().PostArgs().PeekMulti("dokumen") {
+		for _, d := range svc.Docs {
+			if d.Key == string(v) && !containsStr(docs, d.Key) {
+				docs = append(docs, d.Key)
+			}
+		}
+	}
+	if err := s.db.SetDocuments(c.UserContext(), a.ID, officerOf(c).ID, docs); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}
+
+func containsStr(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// reason reads the chosen or typed reason for returning or rejecting.
+func reason(c *fiber.Ctx) string {
+	r := strings.TrimSpace(c.FormValue("alasan_lain"))
+	if r == "" {
+		r = strings.TrimSpace(c.FormValue("alasan"))
+	}
+	if len([]rune(r)) > 300 {
+		r = string([]rune(r)[:300])
+	}
+	return r
+}
+
+func (s *Server) returnApplication(c *fiber.Ctx) error {
+	return s.closeApplication(c, "Pilih atau tulis alasan pengembalian.", s.db.ReturnApplication)
+}
+
+func (s *Server) rejectApplication(c *fiber.Ctx) error {
+	return s.closeApplication(c, "Pilih atau tulis alasan penolakan.", s.db.RejectApplication)
+}
+
+func (s *Server) closeApplication(c *fiber.Ctx, missing string,
+	do func(ctx context.Context, id, userID int64, seen domain.State, reason string) error) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	r := reason(c)
+	if r == "" {
+		return &PublicError{fiber.StatusUnprocessableEntity, missing}
+	}
+	seen := domain.State(c.FormValue("keadaan"))
+	if err := do(c.UserContext(), a.ID, officerOf(c).ID, seen, r); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) approve(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	pk, _ := strconv.ParseInt(c.FormValue("pengantar"), 10, 64)
+	got, err := s.db.Approve(c.UserContext(), storage.Approval{ApplicationID: a.ID, UserID: officerOf(c).ID, PengantarID: pk, Pattern: s.opts.RegNoPattern})
+	if err != nil {
+		return s.deskError(err)
+	}
+	s.log.Info("application approved", "id", a.ID, "reg_number", got.RegNumber, "card", got.CardID, "print_job", got.PrintJobID)
+	s.events.notify()
+	s.printSignal.Notify() // an idle print station takes the card now, not at its next poll
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}

@@ -1,0 +1,238 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/jpeg"
+	_ "image/png" // photos may be uploaded as PNG
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/image/draw"
+	_ "golang.org/x/image/webp" // and as WebP (phones)
+
+	"ak1/server/card"
+	"ak1/server/domain"
+	"ak1/server/storage"
+)
+
+// The card's photo box is 3×4 cm; at the printer's 300 dpi that is 354×472 dots.
+const (
+	photoW        = 354
+	photoH        = 472
+	maxPhotoBytes = 6 << 20
+	maxPhotoPix   = 40_000_000 // a 40-megapixel camera; more is refused before decoding
+)
+
+// errNotImage is shown when an upload is not a picture we can read.
+var errNotImage = &PublicError{fiber.StatusUnprocessableEntity, "Berkas itu bukan foto yang dapat dibaca. Gunakan foto JPEG atau PNG, atau ambil foto dengan kamera."}
+
+// normalizePhoto checks that data is a real image, crops it to 3:4 around the centre (a little
+// higher, where the face is) and re-encodes it as a JPEG at print resolution.
+func normalizePhoto(data []byte) ([]byte, error) {
+	if len(data) == 0 || len(data) > maxPhotoBytes {
+		return nil, &PublicError{fiber.StatusUnprocessableEntity, "Ukuran foto harus di bawah 6 MB."}
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, errNotImage
+	}
+	if cfg.Width < 120 || cfg.Height < 160 {
+		return nil, &PublicError{fiber.StatusUnprocessableEntity, "Foto terlalu kecil: minimal 120×160 piksel."}
+	}
+	if cfg.Width*cfg.Height > maxPhotoPix || cfg.Width > 20000 || cfg.Height > 20000 {
+		return nil, &PublicError{fiber.StatusUnprocessableEntity, "Foto terlalu besar (lebih dari 40 megapiksel)."}
+	}
+	src, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, errNotImage
+	}
+	b := src.Bounds()
+	crop := b
+	if b.Dx()*photoH > b.Dy()*photoW { // too wide
+		cw := b.Dy() * photoW / photoH
+		crop.Min.X = b.Min.X + (b.Dx()-cw)/2
+		crop.Max.X = crop.Min.X + cw
+	} else {
+		ch := b.Dx() * photoH / photoW
+		crop.Min.Y = b.Min.Y + (b.Dy()-ch)/3
+		crop.Max.Y = crop.Min.Y + ch
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, photoW, photoH))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 90}); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func (s *Server) uploadPhoto(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("foto")
+	if err != nil {
+		return &PublicError{fiber.StatusUnprocessableEntity, "Pilih berkas foto atau ambil foto dengan kamera."}
+	}
+	if fh.Size > maxPhotoBytes {
+		return &PublicError{fiber.StatusUnprocessableEntity, "Ukuran foto harus di bawah 6 MB."}
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxPhotoBytes+1))
+	f.Close()
+	if err != nil {
+		return err
+	}
+	jpg, err := normalizePhoto(data)
+	if err != nil {
+		return err
+	}
+	if err := s.db.SavePhoto(c.UserContext(), a.ID, officerOf(c).ID, jpg); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	if c.Get("HX-Request") == "true" {
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) photoJPEG(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	b, err := s.db.Photo(c.UserContext(), id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "image/jpeg")
+	return c.Send(b)
+}
+
+// cardPreview renders a face of the card as PNG: the real card once approved, otherwise the card as
+// it would be with the chosen Pengantar Kerja (the number is filled in on approval).
+func (s *Server) cardPreview(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	faceNo, err := strconv.Atoi(c.Params("face"))
+	if err != nil || (faceNo != 1 && faceNo != 2) {
+		return fiber.ErrNotFound
+	}
+	var cd card.Card
+	if a.Card != nil {
+		cd, err = s.cardData(c.UserContext(), a.Card.ID)
+	} else {
+		pk, _ := strconv.ParseInt(c.Query("pengantar"), 10, 64)
+		cd, err = s.previewData(c.UserContext(), &a.Application, pk)
+	}
+	if err != nil {
+		return err
+	}
+	png, err := card.RenderPNG(cd, faceNo)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "image/png")
+	return c.Send(png)
+}
+
+// previewData builds the would-be card of an application not approved yet.
+func (s *Server) previewData(ctx context.Context, a *domain.Application, pengantarID int64) (card.Card, error) {
+	today := s.now().In(domain.OfficeZone)
+	cd := cardFromForm(&a.Form)
+	cd.RegNumber = domain.FormatRegNumber(s.opts.RegNoPattern, today, 0)
+	cd.IssuedOn = today
+	cd.ValidUntil = today.AddDate(2, 0, 0)
+	cd.CheckURL = s.opts.PublicURL + card.CheckPathPrefix + "contoh"
+	cd.Serial = 1
+	if err := s.addPhotoAndOfficer(ctx, &cd, a.ID, pengantarID); err != nil {
+		return cd, err
+	}
+	return cd, nil
+}
+
+// cardData builds everything printed on a card from the card row, its application, the photo and
+// the Pengantar Kerja. The print side renders the PDF from it.
+func (s *Server) cardData(ctx context.Context, cardID int64) (card.Card, error) {
+	rec, err := s.db.Card(ctx, cardID)
+	if err != nil {
+		return card.Card{}, err
+	}
+	a, err := s.db.Application(ctx, rec.ApplicationID)
+	if err != nil {
+		return card.Card{}, err
+	}
+	cd := cardFromForm(&a.Form)
+	cd.RegNumber = rec.RegNumber
+	cd.IssuedOn = rec.IssuedOn
+	cd.ValidUntil = rec.ValidUntil
+	cd.Serial = rec.Serial
+	if s.opts.Signer != nil {
+		cd.CheckURL = s.opts.Signer.CheckURL(s.opts.PublicURL, rec.ID, rec.Serial)
+	}
+	if err := s.addPhotoAndOfficer(ctx, &cd, a.ID, rec.PengantarID); err != nil {
+		return cd, err
+	}
+	return cd, nil
+}
+
+func (s *Server) addPhotoAndOfficer(ctx context.Context, cd *card.Card, appID, pengantarID int64) error {
+	if b, err := s.db.Photo(ctx, appID); err == nil {
+		if img, err := jpeg.Decode(bytes.NewReader(b)); err == nil {
+			cd.Photo = img
+		}
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	if pengantarID != 0 {
+		u, err := s.db.User(ctx, pengantarID)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		if u != nil && u.Role == domain.RolePengantar {
+			cd.PengantarKerja = card.Officer{Name: u.FullName, NIP: u.NIP}
+		}
+	}
+	return nil
+}
+
+// cardFromForm copies the Daftar Isian onto the card.
+func cardFromForm(f *domain.Form) card.Card {
+	birth, _ := f.BirthDate()
+	street := f.Street
+	if f.RT != "" || f.RW != "" {
+		street += ", RT " + f.RT + "/RW " + f.RW
+	}
+	cd := card.Card{
+		NIK: f.NIK, Name: strings.ToUpper(f.FullName), BirthPlace: f.BirthPlace, BirthDate: birth,
+		Sex: domain.LabelOf(domain.Sexes, f.Sex), MaritalStatus: f.Marital, Religion: f.Religion,
+		AddressLines: []string{street, "Kel. " + f.Kelurahan + ", Kec. " + f.KecamatanName(), strings.TrimSpace("Kota Denpasar " + f.PostalCode)},
+	}
+	year, _ := strconv.Atoi(f.EduYear)
+	if f.EduLevel != "" && f.EduLevel != "Tidak tamat SD" {
+		cd.Education = []card.EducationRow{{Level: f.EduLevel, Major: f.EduMajor, School: f.EduSchool, Year: year}}
+	}
+	for _, t := range f.Trainings {
+		if t.Name != "" {
+			y, _ := strconv.Atoi(t.Year)
+			cd.Skills = append(cd.Skills, card.SkillRow{Name: t.Name, Year: y})
+		}
+	}
+	return cd
+}

@@ -1,0 +1,297 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ak1/server/domain"
+	"ak1/server/storage"
+)
+
+// The officer fills or corrects the whole Daftar Isian on one screen: the same fields and the same
+// checks (domain.Form.Apply and Validate) as the kiosk's eight screens.
+
+// deskField is one input of the officer's form.
+type deskField struct {
+	Name    string
+	Label   string
+	Kind    string // text, num, select, textarea, check, langs
+	Wide    int    // grid columns it spans (of 6)
+	Options []domain.Option
+	Groups  []deskOptGroup
+	Value   string
+	Checked bool
+	Langs   []deskLang
+	Error   string
+}
+
+type deskOptGroup struct {
+	Label   string
+	Options []string
+}
+
+type deskLang struct {
+	Name    string
+	Checked bool
+}
+
+type deskSection struct {
+	Title  string
+	Fields []deskField
+}
+
+func opts(list []string) []domain.Option {
+	out := make([]domain.Option, len(list))
+	for i, v := range list {
+		out[i] = domain.Option{Value: v, Label: v}
+	}
+	return out
+}
+
+// deskFormSections lays out the Daftar Isian with the values and errors of f.
+func deskFormSections(f *domain.Form, errs domain.Errors) []deskSection {
+	months := make([]domain.Option, 12)
+	for i, m := range domain.MonthNames() {
+		months[i] = domain.Option{Value: strconv.Itoa(i + 1), Label: m}
+	}
+	kec := make([]domain.Option, len(domain.Kecamatans))
+	var kel []deskOptGroup
+	for i, k := range domain.Kecamatans {
+		kec[i] = domain.Option{Value: k.Code, Label: k.Name}
+		kel = append(kel, deskOptGroup{Label: k.Name, Options: k.Kelurahan})
+	}
+	t := func(name, label string, wide int) deskField {
+		return deskField{Name: name, Label: label, Kind: "text", Wide: wide}
+	}
+	n := func(name, label string, wide int) deskField {
+		return deskField{Name: name, Label: label, Kind: "num", Wide: wide}
+	}
+	sel := func(name, label string, wide int, o []domain.Option) deskField {
+		return deskField{Name: name, Label: label, Kind: "select", Wide: wide, Options: o}
+	}
+	secs := []deskSection{
+		{"Data diri", []deskField{n("nik", "NIK", 2), t("full_name", "Nama lengkap", 4), t("birth_place", "Tempat lahir", 2),
+			n("birth_day", "Tgl lahir", 1), sel("birth_month", "Bulan", 1, months), n("birth_year", "Tahun", 1),
+			sel("sex", "Jenis kelamin", 1, domain.Sexes)}},
+		{"Alamat", []deskField{t("street", "Jalan, nomor rumah", 4), n("rt", "RT", 1), n("rw", "RW", 1),
+			sel("kecamatan", "Kecamatan", 2, kec), {Name: "kelurahan", Label: "Kelurahan/desa", Kind: "select", Wide: 3, Groups: kel},
+			n("postal_code", "Kode pos", 1)}},
+		{"Kontak dan keterangan diri", []deskField{n("phone", "HP / telepon", 2), t("email", "E-mail", 2),
+			sel("marital", "Status perkawinan", 2, opts(domain.MaritalStatuses)), sel("religion", "Agama", 2, opts(domain.Religions)),
+			n("height", "Tinggi (cm)", 1), n("weight", "Berat (kg)", 1), t("disability", "Disabilitas (jika ada)", 2)}},
+		{"Pendidikan", []deskField{sel("edu_level", "Pendidikan terakhir", 2, opts(domain.EducationLevels)), t("edu_major", "Jurusan", 2),
+			n("edu_year", "Tahun lulus", 1), t("edu_grade", "Nilai", 1), t("edu_school", "Sekolah / perguruan tinggi", 6)}},
+	}
+	var training []deskField
+	for i := 1; i <= domain.Rows; i++ {
+		training = append(training, t(fmt.Sprintf("training_name_%d", i), fmt.Sprintf("Pelatihan %d", i), 5), n(fmt.Sprintf("training_year_%d", i), "Tahun", 1))
+	}
+	secs = append(secs, deskSection{"Pendidikan non-formal / pelatihan", training})
+	secs = append(secs, deskSection{"Bahasa asing", []deskField{{Name: "languages", Label: "Bahasa", Kind: "langs", Wide: 4}, t("language_other", "Bahasa lain", 2)}})
+	exp := []deskField{{Name: "never_worked", Label: "Belum pernah bekerja", Kind: "check", Wide: 6}}
+	for i := 1; i <= domain.Rows; i++ {
+		exp = append(exp, t(fmt.Sprintf("exp_position_%d", i), fmt.Sprintf("Jabatan %d", i), 2), t(fmt.Sprintf("exp_employer_%d", i), "Tempat bekerja", 2),
+			n(fmt.Sprintf("exp_years_%d", i), "Tahun", 1), n(fmt.Sprintf("exp_months_%d", i), "Bulan", 1),
+			t(fmt.Sprintf("exp_duties_%d", i), "Uraian tugas", 6))
+	}
+	secs = append(secs, deskSection{"Pengalaman kerja", exp})
+	secs = append(secs, deskSection{"Pekerjaan yang diinginkan", []deskField{sel("desired_kbji", "Bidang (KBJI)", 3, domain.KBJIGroups),
+		t("desired_position", "Jabatan", 3), sel("desired_location", "Lokasi", 3, domain.DesiredLocations), t("desired_country", "Negara (luar negeri)", 1),
+		n("desired_wage", "Upah (Rp/bulan)", 2)}})
+	secs = append(secs, deskSection{"Keterangan", []deskField{{Name: "remarks", Label: "Keterangan lain", Kind: "textarea", Wide: 6}}})
+	for si := range secs {
+		for fi := range secs[si].Fields {
+			fd := &secs[si].Fields[fi]
+			fd.Value = f.Value(fd.Name)
+			fd.Error = errs[fd.Name]
+			switch fd.Name {
+			case "never_worked":
+				fd.Checked = f.NeverWorked
+			case "languages":
+				for _, l := range domain.Languages {
+					fd.Langs = append(fd.Langs, deskLang{l, f.HasLanguage(l)})
+				}
+			case "birth_day":
+				fd.Error = errs["birth_date"]
+			}
+		}
+	}
+	return secs
+}
+
+// applyDeskForm reads the whole Daftar Isian from a posted body into f.
+func applyDeskForm(c *fiber.Ctx, f *domain.Form) (url.Values, error) {
+	values, err := url.ParseQuery(string(c.Body()))
+	if err != nil {
+		return nil, &PublicError{fiber.StatusBadRequest, "Isian tidak terbaca. Silakan ulangi."}
+	}
+	for _, st := range domain.Steps {
+		f.Apply(st, values)
+	}
+	return values, nil
+}
+
+// formChanges lists the fields whose value differs between two forms.
+func formChanges(old, new *domain.Form) []storage.FieldChange {
+	var out []storage.FieldChange
+	for _, st := range domain.Steps {
+		for _, name := range st.Fields {
+			var a, b string
+			switch name {
+			case "languages":
+				a, b = strings.Join(old.Languages, ", "), strings.Join(new.Languages, ", ")
+			case "never_worked":
+				a, b = strconv.FormatBool(old.NeverWorked), strconv.FormatBool(new.NeverWorked)
+			default:
+				a, b = old.Value(name), new.Value(name)
+			}
+			if a != b {
+				out = append(out, storage.FieldChange{Field: name, Old: a, New: b})
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) renderDeskForm(c *fiber.Ctx, mode string, a *storage.DeskApplication, f *domain.Form, errs domain.Errors, extra fiber.Map) error {
+	title := map[string]string{"baru": "Pendaftaran di meja petugas", "ubah": "Koreksi data", "manual": "Input kartu manual"}[mode]
+	p := s.deskPage(c, title, mode)
+	p.Data["Mode"] = mode
+	p.Data["App"] = a
+	p.Data["Sections"] = deskFormSections(f, errs)
+	p.Data["Errors"] = errs
+	p.Data["Warnings"] = f.Warnings(s.rules())
+	for k, v := range extra {
+		p.Data[k] = v
+	}
+	switch mode {
+	case "baru":
+		p.Data["Action"] = "/petugas/baru"
+	case "manual":
+		p.Data["Action"] = "/petugas/manual"
+		pk, err := s.db.Users(c.UserContext(), domain.RolePengantar)
+		if err != nil {
+			return err
+		}
+		p.Data["Pengantar"] = pk
+	default:
+		p.Data["Action"] = appURL(a.ID) + "/ubah"
+	}
+	if len(errs) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return c.Render("desk/form", p, "layouts/officer")
+}
+
+func (s *Server) walkInForm(c *fiber.Ctx) error {
+	return s.renderDeskForm(c, "baru", nil, &domain.Form{}, nil, nil)
+}
+
+// walkInSubmit registers someone who came to the desk without using the kiosk (source "desk") and
+// calls the ticket to this desk at once.
+func (s *Server) walkInSubmit(c *fiber.Ctx) error {
+	f := &domain.Form{}
+	if _, err := applyDeskForm(c, f); err != nil {
+		return err
+	}
+	if errs, _ := f.Validate(s.rules()); len(errs) > 0 {
+		return s.renderDeskForm(c, "baru", nil, f, errs, nil)
+	}
+	f.Normalize()
+	o := officerOf(c)
+	app, err := s.db.SubmitApplication(c.UserContext(), f, "desk", fmt.Sprintf("user:%d", o.ID), "")
+	if errors.Is(err, domain.ErrAlreadyOpen) {
+		return s.renderDeskForm(c, "baru", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s, %s).", app.Ticket, stateLabel(app.State))},
+			fiber.Map{"Existing": app})
+	}
+	if err != nil {
+		return err
+	}
+	desk := sessionOf(c).Desk
+	if desk == "" {
+		desk = "1"
+	}
+	if err := s.db.CallApplication(c.UserContext(), app.ID, o.ID, desk); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	return c.Redirect(appURL(app.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) correctForm(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	errs, _ := a.Form.Validate(s.rules())
+	return s.renderDeskForm(c, "ubah", a, &a.Form, errs, nil)
+}
+
+// correctSubmit stores the officer's corrections after the kiosk's checks, each with its old value.
+func (s *Server) correctSubmit(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	old := a.Form
+	f := a.Form
+	f.Languages = append([]string(nil), old.Languages...)
+	if _, err := applyDeskForm(c, &f); err != nil {
+		return err
+	}
+	if errs, _ := f.Validate(s.rules()); len(errs) > 0 {
+		return s.renderDeskForm(c, "ubah", a, &f, errs, nil)
+	}
+	f.Normalize()
+	seen := domain.State(c.FormValue("keadaan"))
+	if err := s.db.CorrectApplication(c.UserContext(), a.ID, officerOf(c).ID, seen, &f, formChanges(&old, &f)); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) manualForm(c *fiber.Ctx) error {
+	return s.renderDeskForm(c, "manual", nil, &domain.Form{}, nil, fiber.Map{"RegNumber": "", "IssuedOn": ""})
+}
+
+// manualSubmit enters a card made by hand during an outage, with the number and date written on it.
+func (s *Server) manualSubmit(c *fiber.Ctx) error {
+	f := &domain.Form{}
+	values, err := applyDeskForm(c, f)
+	if err != nil {
+		return err
+	}
+	reg := strings.Join(strings.Fields(values.Get("reg_number")), " ")
+	issuedText := values.Get("issued_on")
+	pk, _ := strconv.ParseInt(values.Get("pengantar"), 10, 64)
+	extra := fiber.Map{"RegNumber": reg, "IssuedOn": issuedText, "ChosenPengantar": pk}
+	errs, _ := f.Validate(s.rules())
+	if reg == "" || strings.Trim(reg, "0123456789 ./-") != "" || len(reg) > 40 {
+		errs["reg_number"] = "Tulis nomor pendaftaran seperti tertulis pada kartu (angka)"
+	}
+	issued, perr := time.Parse("2006-01-02", issuedText)
+	today := s.rules().Today
+	if perr != nil || issued.After(today) || issued.Before(today.AddDate(-2, 0, 0)) {
+		errs["issued_on"] = "Tanggal kartu dibuat: tidak boleh di masa depan atau lebih dari 2 tahun lalu"
+	}
+	if len(errs) > 0 {
+		return s.renderDeskForm(c, "manual", nil, f, errs, extra)
+	}
+	f.Normalize()
+	id, err := s.db.EnterManualCard(c.UserContext(), storage.ManualCard{Form: f, RegNumber: reg, IssuedOn: issued, PengantarID: pk, UserID: officerOf(c).ID})
+	if errors.Is(err, storage.ErrRegNumberTaken) {
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"reg_number": "Nomor pendaftaran ini sudah tercatat pada kartu lain"}, extra)
+	}
+	if err != nil {
+		return err
+	}
+	s.events.notify()
+	return c.Redirect(appURL(id), fiber.StatusSeeOther)
+}
