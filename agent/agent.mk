@@ -9,8 +9,8 @@ FUZZTIME ?= 5s
 agent-build:
 	$(GO) build -ldflags "-X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o bin/ak1-agent ./agent
 
-# Without a printer: cards land as data/print-out/ak1-job-<id>.pdf. The token must match a
-# station configured on the server (the demo server seeds dev-station-token).
+# Without a printer: cards land as data/print-out/ak1-job-<id>.pdf. AK1_TOKEN must be a
+# station token known to the server; dev-station-token is only a placeholder default.
 agent-run: agent-build
 	AK1_SERVER=$${AK1_SERVER:-http://127.0.0.1:8080} \
 	AK1_TOKEN=$${AK1_TOKEN:-dev-station-token} \

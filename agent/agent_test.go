@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -283,7 +284,8 @@ func cups(t *testing.T, name string, args ...string) {
 }
 
 func TestSIGTERMStopsCleanly(t *testing.T) {
-	h := newHarness(t, 0)
+	// A claim answer cut off by the shutdown leaves its job claimed; the lease brings it back.
+	h := newHarness(t, 2*time.Second)
 	p := h.start("-wait", "25")
 	ids := h.add(1)
 	h.waitTerminal(ids, 30*time.Second)
@@ -478,4 +480,27 @@ func TestClaimToCUPSLatency(t *testing.T) {
 	}
 	h.waitTerminal(ids, 120*time.Second)
 	h.checkExactlyOnce(ids)
+}
+
+// TestDependencies guards the design rule: the agent links neither Fiber nor SQLite, and the
+// protocol package the server imports depends on the standard library only.
+func TestDependencies(t *testing.T) {
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	list := func(pkg string) []string {
+		out, err := exec.Command(goBin, "list", "-deps", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		return strings.Fields(string(out))
+	}
+	for _, dep := range list("ak1/agent") {
+		if strings.Contains(dep, "fiber") || strings.Contains(dep, "sqlite") || strings.Contains(dep, "fasthttp") {
+			t.Errorf("agent links %s", dep)
+		}
+	}
+	for _, dep := range list("ak1/agent/protocol") {
+		if first, _, _ := strings.Cut(dep, "/"); strings.Contains(first, ".") {
+			t.Errorf("protocol depends on %s", dep)
+		}
+	}
 }

@@ -45,6 +45,9 @@ const (
 	PathJobStatusPattern = "/api/agent/jobs/{id}/status"
 	// PathJobRecoverPattern is [JobRecoverPath] as a route pattern ({id} = JobID).
 	PathJobRecoverPattern = "/api/agent/jobs/{id}/recover"
+	// PathJobPDFPattern is the suggested ClaimResponse.PDFPath ([JobPDFPath]) as a GET route
+	// pattern. The agent does not build this path itself: it fetches whatever PDFPath says.
+	PathJobPDFPattern = "/api/agent/jobs/{id}/card.pdf"
 )
 
 // Header and query names used by the protocol.
@@ -155,6 +158,11 @@ type HeartbeatResponse struct {
 // JobStatusPath returns the status path for a job.
 func JobStatusPath(jobID int64) string {
 	return "/api/agent/jobs/" + strconv.FormatInt(jobID, 10) + "/status"
+}
+
+// JobPDFPath returns the suggested PDF path for a job.
+func JobPDFPath(jobID int64) string {
+	return "/api/agent/jobs/" + strconv.FormatInt(jobID, 10) + "/card.pdf"
 }
 
 // JobRecoverPath returns the recover path for a job.

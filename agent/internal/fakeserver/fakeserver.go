@@ -188,7 +188,7 @@ func (s *Server) Heartbeats() []protocol.Heartbeat {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+protocol.PathClaim, s.claim)
-	mux.HandleFunc("GET /api/agent/jobs/{id}/card.pdf", s.pdf)
+	mux.HandleFunc("GET "+protocol.PathJobPDFPattern, s.pdf)
 	mux.HandleFunc("POST "+protocol.PathJobStatusPattern, s.status)
 	mux.HandleFunc("POST "+protocol.PathJobRecoverPattern, s.recover)
 	mux.HandleFunc("POST "+protocol.PathHeartbeat, s.heartbeat)
@@ -249,7 +249,7 @@ func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 			j.History = append(j.History, Claimed)
 			resp := protocol.ClaimResponse{
 				JobID: j.ID, Lease: j.Lease, CardSerial: int(j.ID % 1_000_000), RegNumber: fmt.Sprintf("5171-%d", j.ID),
-				PDFPath: fmt.Sprintf("/api/agent/jobs/%d/card.pdf", j.ID), Copies: 1, Options: j.Options,
+				PDFPath: protocol.JobPDFPath(j.ID), Copies: 1, Options: j.Options,
 			}
 			s.mu.Unlock()
 			writeJSON(w, resp)

@@ -232,10 +232,14 @@ func (w *Worker) handle(ctx context.Context, cr *protocol.ClaimResponse) {
 		kick(w.kickSync)
 	}()
 
-	pdf, err := w.download(ctx, cr)
+	// A claimed job is carried to CUPS even if SIGTERM arrives meanwhile (it takes
+	// milliseconds); leaving it would strand the card until its lease expires.
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	pdf, err := w.download(ctx, hctx, cr)
 	switch {
-	case ctx.Err() != nil:
-		return // nothing sent; the lease expires and the server can hand it out again
+	case err != nil && ctx.Err() != nil:
+		return // shutting down and the PDF did not come: nothing sent, the lease will expire
 	case errors.Is(err, client.ErrLeaseLost):
 		log.Warn("lease lost before printing; dropping job")
 		return
@@ -260,8 +264,7 @@ func (w *Worker) handle(ctx context.Context, cr *protocol.ClaimResponse) {
 		backoff.Sleep(ctx, time.Second)
 		return
 	}
-	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-	defer cancel()
+	pctx := hctx
 	name := jobName(cr.JobID)
 	job, err := w.cfg.Printer.Print(pctx, name, pdf, copies, opts)
 	if err != nil {
@@ -300,12 +303,13 @@ func (w *Worker) putAndKick(log *slog.Logger, e journal.Entry) {
 	kick(w.kickSync)
 }
 
-// download fetches the PDF, retrying transient failures for a while; the lease bounds how long
-// retrying makes sense, and the server says 409 once it is gone.
-func (w *Worker) download(ctx context.Context, cr *protocol.ClaimResponse) ([]byte, error) {
+// download fetches the PDF with hctx, retrying transient failures for a while (the lease bounds
+// how long that makes sense; the server says 409 once it is gone) but not once ctx, the
+// agent's life, is over.
+func (w *Worker) download(ctx, hctx context.Context, cr *protocol.ClaimResponse) ([]byte, error) {
 	bo := backoff.New(w.cfg.BackoffBase, w.cfg.BackoffMax)
 	for {
-		pdf, err := w.cfg.Client.PDF(ctx, cr.PDFPath, cr.Lease)
+		pdf, err := w.cfg.Client.PDF(hctx, cr.PDFPath, cr.Lease)
 		if err == nil || ctx.Err() != nil || errors.Is(err, client.ErrLeaseLost) || errors.Is(err, client.ErrNotFound) {
 			return pdf, err
 		}
