@@ -1,19 +1,28 @@
 # AK1 Denpasar. `make run` starts everything locally; `make test` runs every check CI runs.
-GO      ?= go
+GO       ?= go
 FUZZTIME ?= 5s
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test deps vet fmt-check unit fuzz bench clean
+.PHONY: all build run test deps cups vet fmt-check unit fuzz bench agent-latency clean
 
 all: build
 
 build:
 	$(GO) build -o bin/ak1-server ./server
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/ak1-agent ./agent
 
+# Server and a local print agent with a file "printer" (cards land in data/cetak/), demo accounts
+# printed on the console. Ctrl-C stops both.
 run: build
-	AK1_DEMO=true ./bin/ak1-server
+	bash server/scripts/run-local.sh
 
+# Debian packages for the tests (Chromium, poppler), installed only when missing.
 deps:
 	bash .ci/deps.sh
+
+# A real CUPS with the cups-pdf virtual printer AK1-PDF, started when not running.
+cups:
+	bash .ci/cups.sh >/dev/null
 
 vet:
 	$(GO) vet ./...
@@ -22,17 +31,23 @@ fmt-check:
 	@out=$$(gofmt -l server agent views static); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 unit:
-	$(GO) test -race -count=1 ./...
+	set -a && eval "$$(bash .ci/cups.sh 2>/dev/null)" && set +a && $(GO) test -race -count=1 -timeout 20m ./...
 
 # Each fuzz target runs on its own for FUZZTIME (go test -fuzz takes one target at a time).
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParseNIK$$' -fuzztime=$(FUZZTIME) ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzFormDecode$$' -fuzztime=$(FUZZTIME) ./server/domain
+	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./server/card
+	$(GO) test -run='^$$' -fuzz='^FuzzParseLine$$' -fuzztime=$(FUZZTIME) ./agent/internal/journal
 
-test: deps vet fmt-check unit fuzz
+test: deps cups vet fmt-check unit fuzz
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchtime=2s ./server/...
+
+# Approval-to-CUPS latency with an idle agent and the real CUPS queue.
+agent-latency: cups
+	$(GO) test -count=1 -run '^TestClaimToCUPSLatency$$' -v ./agent/
 
 clean:
 	rm -rf bin

@@ -19,21 +19,23 @@ var demoAccounts = []domain.Officer{
 	{Username: "admin", FullName: "Drs. Wayan Demo Suarjana, M.M.", NIP: "196805121990031006", Role: domain.RoleAdmin},
 }
 
-// ensureDemoAccounts creates the demo accounts that do not exist yet, each with a random password
-// printed once on stdout. Only a demo start (AK1_DEMO=true, make run) calls it.
+// ensureDemoAccounts creates the demo accounts, or gives existing ones a fresh password, and prints
+// every password on stdout: a newcomer running make run a second time can still sign in. Only a
+// demo start (AK1_DEMO=true, make run) calls it.
 func ensureDemoAccounts(ctx context.Context, db *storage.DB, stdout io.Writer) error {
 	for _, u := range demoAccounts {
-		if _, err := db.UserByUsername(ctx, u.Username); err == nil {
-			continue
-		} else if !errors.Is(err, storage.ErrNotFound) {
-			return err
-		}
 		pw := randomPassword()
 		hash, err := domain.HashPassword(pw)
 		if err != nil {
 			return err
 		}
-		if _, err := db.CreateUser(ctx, u, hash); err != nil {
+		if _, err := db.UserByUsername(ctx, u.Username); err == nil {
+			if err := db.SetPassword(ctx, u.Username, hash); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return err
+		} else if _, err := db.CreateUser(ctx, u, hash); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "akun demo %-10s peran %-28s kata sandi %s\n", u.Username, u.Role.Title(), pw)

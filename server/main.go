@@ -29,11 +29,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		return serve(ctx, rest, getenv, stdout, stderr)
+	case "demo":
+		return demoCommand(ctx, rest, getenv, stdout, stderr)
 	case "station":
 		return stationCommand(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		return userCommand(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, user, station)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, user, station, demo)", cmd)
 	}
 }

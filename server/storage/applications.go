@@ -174,3 +174,10 @@ func (db *DB) FindForStatusCheck(ctx context.Context, ticket, code, birthDate st
 func (db *DB) ApplicationByCode(ctx context.Context, code string) (*domain.Application, error) {
 	return scanApplication(db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+` FROM applications WHERE status_code = ?`, code))
 }
+
+// CountApplications returns how many applications exist, and how many of them are real (not made by
+// the demo seeder).
+func (db *DB) CountApplications(ctx context.Context) (total, real int, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE source != 'demo') FROM applications`).Scan(&total, &real)
+	return total, real, err
+}
