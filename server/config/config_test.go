@@ -15,7 +15,7 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: ":8080", DataDir: "./data", PublicURL: "http://localhost:8080", MinAge: 18,
-		KioskIdle: 60 * time.Second, KioskWarn: 20 * time.Second}
+		KioskIdle: 60 * time.Second, KioskWarn: 20 * time.Second, RegNoPattern: "5171 DDMMYY NNNNNN"}
 	if c != want {
 		t.Fatalf("defaults = %+v, want %+v", c, want)
 	}

@@ -37,6 +37,7 @@ func (s *Server) deskRoutes() []deskRoute {
 	watch := []domain.Role{domain.RolePetugas, domain.RolePengantar, domain.RoleKasi, domain.RoleAdmin}
 	everyone := domain.Roles
 	admin := []domain.Role{domain.RoleAdmin}
+	printing := []domain.Role{domain.RoleOperator, domain.RoleAdmin}
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []deskRoute{
 		{get, "/petugas", watch, s.queuePage},
@@ -60,6 +61,14 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/permohonan/:id/kembalikan", desk, s.returnApplication},
 		{post, "/petugas/permohonan/:id/tolak", desk, s.rejectApplication},
 		{post, "/petugas/permohonan/:id/setujui", desk, s.approve},
+		{get, "/petugas/cetak", printing, s.printPage},
+		{get, "/petugas/cetak/daftar", printing, s.printFragment},
+		{get, "/petugas/cetak/peristiwa", printing, s.printEvents},
+		{post, "/petugas/cetak/stasiun/:id/jeda", printing, s.toggleStation},
+		{post, "/petugas/cetak/tugas/:id/ulang", printing, s.retryPrint},
+		{post, "/petugas/cetak/tugas/:id/batal", printing, s.cancelPrint},
+		{post, "/petugas/cetak/tugas/:id/tercetak", printing, s.confirmPrinted},
+		{post, "/petugas/cetak/tugas/:id/cetak-ulang", printing, s.reprintCard},
 	}
 }
 
@@ -79,7 +88,7 @@ func (s *Server) registerDesk(app *fiber.App) {
 // homeFor is where an officer lands after signing in.
 func homeFor(r domain.Role) string {
 	if r == domain.RoleOperator {
-		return "/petugas/akun"
+		return "/petugas/cetak"
 	}
 	return "/petugas"
 }

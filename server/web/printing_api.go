@@ -198,5 +198,8 @@ func (s *Server) agentHeartbeat(c *fiber.Ctx) error {
 	if err := s.db.RecordHeartbeat(c.UserContext(), st.ID, hb.Printer, hb.PrinterState, hb.Reasons, hb.Version); err != nil {
 		return err
 	}
+	if st.PrinterState != hb.PrinterState || strings.Join(st.PrinterReasons, ",") != strings.Join(hb.Reasons, ",") {
+		s.events.notify() // the operator page shows printer trouble as it happens
+	}
 	return c.JSON(protocol.HeartbeatResponse{Options: st.Options})
 }

@@ -112,5 +112,17 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { live(); camera(); preview(); once(); });
+  // A live refresh must not pull a half-made decision from under the operator: skip refreshes of a
+  // region while one of its forms is open (a reprint reason being chosen) or focused.
+  function keepOpenForms() {
+    document.addEventListener("htmx:beforeRequest", function (e) {
+      var el = e.detail.elt;
+      if (!el || !el.matches("[data-keep-open]") || e.detail.requestConfig.verb !== "get") return;
+      if (el.querySelector("details[open]") || el.contains(document.activeElement) && document.activeElement.matches("select, input, textarea")) {
+        e.preventDefault();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { live(); camera(); preview(); once(); keepOpenForms(); });
 })();

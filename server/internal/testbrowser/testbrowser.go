@@ -60,7 +60,11 @@ func Step(t testing.TB, ctx context.Context, what string, actions ...chromedp.Ac
 	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := chromedp.Do(sctx, actions...); err != nil {
-		Screenshot(t, ctx, "FAILED-"+strings.ReplaceAll(what, " ", "-"))
+		if dir := os.Getenv("AK1_SCREENSHOTS"); dir != "" {
+			if buf, serr := chromedp.Run(ctx, chromedp.FullScreenshot(100)); serr == nil {
+				os.WriteFile(filepath.Join(dir, "FAILED-"+strings.ReplaceAll(what, " ", "-")+".png"), buf, 0o644)
+			}
+		}
 		t.Fatalf("%s: %v", what, err)
 	}
 }
@@ -109,4 +113,11 @@ func FakeCamera() []chromedp.ExecAllocatorOption {
 		chromedp.Flag("use-fake-ui-for-media-stream", true),
 		chromedp.Flag("use-fake-device-for-media-stream", true),
 	}
+}
+
+// HTMXSettled waits until htmx has no request in flight and has finished swapping and settling, so
+// the next click lands on content htmx has taken over (a click on content not yet processed would be
+// a plain form post and a full page load).
+func HTMXSettled() chromedp.Action[chromedp.Void] {
+	return Void(chromedp.Poll[bool](`!document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")`))
 }
