@@ -53,9 +53,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("AK1_ADDR %q: %w", cfg.Addr, err)
 	}
-	go sweepDrafts(ctx, db, log)
-	go expireLeases(ctx, db, log)
-	go sweepSessions(ctx, db, log)
+	// Housekeeping: nobody's kiosk draft lingers, dead officer sessions go, and print jobs whose
+	// station went silent are settled even when no station asks for work.
+	go every(ctx, log, time.Minute, "sweep abandoned kiosk drafts", func(ctx context.Context) (int64, error) {
+		return db.SweepDrafts(ctx, web.DraftLifetime)
+	})
+	go every(ctx, log, 10*time.Minute, "sweep expired sessions", func(ctx context.Context) (int64, error) {
+		return db.SweepSessions(ctx, time.Now().Add(-web.SessionIdleDefault))
+	})
+	go every(ctx, log, 30*time.Second, "expire print leases", func(ctx context.Context) (int64, error) {
+		n, err := db.ExpireLeases(ctx)
+		return int64(n), err
+	})
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	log.Info("ak1-server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "public_url", cfg.PublicURL)
@@ -73,43 +82,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// sweepDrafts deletes kiosk drafts left behind (a browser closed mid-form) so no one's data lingers.
-func sweepDrafts(ctx context.Context, db *storage.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := db.SweepDrafts(ctx, web.DraftLifetime); err != nil && !errors.Is(err, context.Canceled) {
-				log.Error("sweep kiosk drafts", "err", err)
-			} else if n > 0 {
-				log.Info("swept abandoned kiosk drafts", "count", n)
-			}
-		}
-	}
-}
-
-// expireLeases settles print jobs whose station went silent, so the operator sees them even when no
-// station asks for work.
-func expireLeases(ctx context.Context, db *storage.DB, log *slog.Logger) {
-	t := time.NewTicker(30 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := db.ExpireLeases(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				log.Error("expire print leases", "err", err)
-			} else if n > 0 {
-				log.Warn("print leases expired", "jobs", n)
-			}
-		}
-	}
 }
 
 // loadOrCreateKey reads a 32-byte secret from path, creating it (mode 0600) on first start.
@@ -131,17 +103,19 @@ func loadOrCreateKey(path string) ([]byte, error) {
 	return key, nil
 }
 
-// sweepSessions deletes officer sessions that have expired, so the table holds only live ones.
-func sweepSessions(ctx context.Context, db *storage.DB, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
+// every runs task at each interval until ctx ends, logging failures and how many rows it changed.
+func every(ctx context.Context, log *slog.Logger, interval time.Duration, what string, task func(context.Context) (int64, error)) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := db.SweepSessions(ctx, time.Now().Add(-web.SessionIdleDefault)); err != nil && !errors.Is(err, context.Canceled) {
-				log.Error("sweep sessions", "err", err)
+			if n, err := task(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error(what, "err", err)
+			} else if n > 0 {
+				log.Info(what, "rows", n)
 			}
 		}
 	}

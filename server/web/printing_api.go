@@ -105,13 +105,8 @@ func (s *Server) agentCardPDF(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotFound)
 	}
 	job, err := s.db.JobForLease(c.UserContext(), station(c).ID, id, c.Get(protocol.HeaderLease))
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		return c.SendStatus(fiber.StatusNotFound)
-	case errors.Is(err, storage.ErrStaleLease):
-		return c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "stale lease"})
-	case err != nil:
-		return err
+	if err != nil {
+		return agentJobError(c, err)
 	}
 	pdf, err := s.cardPDF(c.UserContext(), job.CardID)
 	if err != nil {
@@ -120,6 +115,18 @@ func (s *Server) agentCardPDF(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="ak1-job-%d.pdf"`, job.ID))
 	return c.Send(pdf)
+}
+
+// agentJobError answers a job call that failed in storage: 404 for an unknown job, 409 for a lease
+// that is no longer the job's (the agent then stops touching it), the error itself otherwise.
+func agentJobError(c *fiber.Ctx, err error) error {
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return c.SendStatus(fiber.StatusNotFound)
+	case errors.Is(err, storage.ErrStaleLease):
+		return c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "stale lease"})
+	}
+	return err
 }
 
 func decodeJSON(c *fiber.Ctx, v any) error {
@@ -151,14 +158,8 @@ func (s *Server) agentStatus(c *fiber.Ctx) error {
 	default:
 		return badRequest(c, "unknown state")
 	}
-	err := s.db.ReportJob(c.UserContext(), station(c).ID, id, u.Lease, state, int64(u.CUPSJobID), u.Error)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		return c.SendStatus(fiber.StatusNotFound)
-	case errors.Is(err, storage.ErrStaleLease):
-		return c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "stale lease"})
-	case err != nil:
-		return err
+	if err := s.db.ReportJob(c.UserContext(), station(c).ID, id, u.Lease, state, int64(u.CUPSJobID), u.Error); err != nil {
+		return agentJobError(c, err)
 	}
 	s.log.Info("print job reported", "job", id, "state", u.State, "cups_job", u.CUPSJobID, "error", u.Error)
 	return c.SendStatus(fiber.StatusOK)
@@ -173,12 +174,8 @@ func (s *Server) agentRecover(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &r); err != nil || r.Note == "" {
 		return badRequest(c, "body must be a Recover with a note")
 	}
-	err := s.db.RecoverJob(c.UserContext(), station(c).ID, id, r.Note, int64(r.CUPSJobID))
-	if errors.Is(err, storage.ErrNotFound) {
-		return c.SendStatus(fiber.StatusNotFound)
-	}
-	if err != nil {
-		return err
+	if err := s.db.RecoverJob(c.UserContext(), station(c).ID, id, r.Note, int64(r.CUPSJobID)); err != nil {
+		return agentJobError(c, err)
 	}
 	s.log.Warn("print job needs operator check", "job", id, "station", station(c).Name, "note", r.Note)
 	return c.SendStatus(fiber.StatusOK)
