@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ak1/server/domain"
+)
+
+// kioskSubmit walks every step of the kiosk with the form's values and submits; it returns the
+// final page's status, redirect and body.
+func kioskSubmit(t *testing.T, c *client, f *domain.Form) (int, string, string) {
+	t.Helper()
+	c.get("/daftar/identitas")
+	values := formValues(f)
+	for _, st := range domain.Steps {
+		v := url.Values{}
+		for k, vs := range values {
+			v[k] = vs
+		}
+		v.Set("aksi", "lanjut")
+		if code, loc, body := c.post("/daftar/"+st.Slug, v); code != http.StatusSeeOther {
+			t.Fatalf("step %s: %d %s\n%.500s", st.Slug, code, loc, body)
+		}
+	}
+	return c.post("/daftar/kirim", url.Values{})
+}
+
+// TestKioskSameNIKTwice: a second submission while the first is open creates nothing and tells the
+// person the ticket they already have.
+func TestKioskSameNIKTwice(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	first := newClient(t, srv.URL)
+	code, loc, _ := kioskSubmit(t, first, deskForm(1))
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/selesai/") {
+		t.Fatalf("first submission: %d %s", code, loc)
+	}
+	second := newClient(t, srv.URL)
+	code, _, body := kioskSubmit(t, second, deskForm(1))
+	if code != http.StatusOK || !strings.Contains(body, "sudah terdaftar") || !strings.Contains(body, "A-001") {
+		t.Fatalf("second submission: %d\n%.800s", code, body)
+	}
+	if total, _, _ := srv.DB.CountApplications(context.Background()); total != 1 {
+		t.Fatalf("%d applications, want 1", total)
+	}
+	if n := countDrafts(t, srv); n != 0 {
+		t.Fatalf("the second person's draft was kept (%d)", n)
+	}
+}
+
+// TestKioskStatusShowsReturnReason: an application the officer returned shows the reason at the
+// kiosk's "check my application", found by ticket and birth date.
+func TestKioskStatusShowsReturnReason(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	app := submitForm(t, srv, 1)
+	officer, _ := addOfficer(t, srv, "petugas", domain.RolePetugas)
+	reason := "Fotokopi ijazah belum dilegalisir"
+	if err := srv.DB.ReturnApplication(context.Background(), app.ID, officer, app.State, reason); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, srv.URL)
+	c.get("/cek")
+	code, _, body := c.post("/cek", url.Values{"nomor": {strings.ToLower(strings.ReplaceAll(app.Ticket, "-0", ""))},
+		"birth_day": {"7"}, "birth_month": {"8"}, "birth_year": {"2001"}})
+	if code != http.StatusOK || !strings.Contains(body, "Dikembalikan untuk dilengkapi") || !strings.Contains(body, reason) {
+		t.Fatalf("status check: %d\n%.1500s", code, body)
+	}
+	// The wrong birth date reveals nothing.
+	code, _, body = c.post("/cek", url.Values{"nomor": {app.Ticket}, "birth_day": {"8"}, "birth_month": {"8"}, "birth_year": {"2001"}})
+	if code != http.StatusUnprocessableEntity || strings.Contains(body, reason) || !strings.Contains(body, "tidak ditemukan") {
+		t.Fatalf("status check with the wrong birth date: %d", code)
+	}
+}
