@@ -27,7 +27,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	sub, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("ak1-server user "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dataDir := fs.String("data-dir", def(getenv, "AK1_DATA_DIR", "./data"), "folder of the database (AK1_DATA_DIR)")
+	dataDir := fs.String("data-dir", envOr(getenv, "AK1_DATA_DIR", "./data"), "folder of the database (AK1_DATA_DIR)")
 	username := fs.String("username", "", "sign-in name")
 	role := fs.String("role", "", "petugas, pengantar, kasi, operator or admin")
 	name := fs.String("name", "", "full name with titles, as on the card")
@@ -97,13 +97,6 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		return nil
 	}
 	return errors.New(usage)
-}
-
-func def(getenv func(string) string, name, fallback string) string {
-	if v := getenv(name); v != "" {
-		return v
-	}
-	return fallback
 }
 
 // readPassword reads one line from stdin and hashes it.
