@@ -69,6 +69,11 @@ func TestChaosAgentKilledAndServerRestarted(t *testing.T) {
 			t.Logf("job %d printed after %d claims", j.ID, j.Attempts)
 		}
 	}
+	for id, got := range s.outputs(nil) {
+		if _, ok := outs[id]; !ok {
+			t.Errorf("cups-pdf output for print job %d, which does not exist: %v", id, got)
+		}
+	}
 	if printed+checks != n {
 		t.Errorf("printed %d + needs_check %d != %d jobs", printed, checks, n)
 	}

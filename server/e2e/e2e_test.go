@@ -102,8 +102,8 @@ func TestApprovalsPrintTwoPageCR80Cards(t *testing.T) {
 			t.Errorf("job %d: barcode %q, want %q", j.ID, barcode, want)
 		}
 	}
-	if total != n {
-		t.Errorf("%d cups-pdf outputs for %d approvals", total, n)
+	if all := s.outputs(nil); total != n || len(all) != n {
+		t.Errorf("%d cups-pdf outputs for %d approvals (%d print jobs with outputs)", total, n, len(all))
 	}
 	if printed, _ := s.db.QueryIntForTest(context.Background(), `SELECT count(*) FROM applications WHERE state = 'printed'`); printed != n {
 		t.Errorf("%d applications in state printed, want %d", printed, n)
