@@ -297,14 +297,8 @@ func (s *system) baseEnv() []string {
 // cli runs an ak1-server subcommand on the data folder and returns its standard output.
 func (s *system) cli(args ...string) string {
 	s.t.Helper()
-	return s.cliIn("", args...)
-}
-
-func (s *system) cliIn(stdin string, args ...string) string {
-	s.t.Helper()
 	cmd := exec.Command(s.bin.server, args...)
 	cmd.Env = s.baseEnv()
-	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
