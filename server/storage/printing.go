@@ -24,6 +24,13 @@ const (
 	// StationOfflineAfter is how long a station may stay silent before it shows as offline
 	// (three missed 10-second heartbeats).
 	StationOfflineAfter = 30 * time.Second
+	// ReclaimAfter is how long a job may stay claimed without a report before the same station
+	// gets it again (with a new lease) when it asks for work. The agent works one job at a time and
+	// asks for the next only when done with the last, so a claimed job it asks past was dropped:
+	// the agent was killed or restarted between the claim and its journal entry, and nothing was
+	// printed. Without this the card waited for LeaseDuration. An agent that did journal the job
+	// recognises it and reports what CUPS says instead of printing it again.
+	ReclaimAfter = 30 * time.Second
 )
 
 // Errors of the print-job API.
@@ -318,7 +325,8 @@ func auditJob(ctx context.Context, tx *sql.Tx, at time.Time, actor, action strin
 	return err
 }
 
-// ClaimJob hands the oldest queued job to the station with a fresh lease. It returns ErrNotFound
+// ClaimJob hands the oldest queued job to the station with a fresh lease; before that, a job the
+// station itself claimed more than ReclaimAfter ago and never reported on. It returns ErrNotFound
 // when there is nothing to print for this station (nothing queued, or the station is paused).
 func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) {
 	now := db.now()
@@ -334,7 +342,14 @@ func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) 
 		if paused {
 			return ErrNotFound
 		}
-		err := tx.QueryRowContext(ctx, `SELECT id FROM print_jobs WHERE state = 'queued' ORDER BY id LIMIT 1`).Scan(&jobID)
+		// First a job this station claimed and then went silent about: see ReclaimAfter.
+		from, action := "claimed", "print-reclaim"
+		err := tx.QueryRowContext(ctx, `SELECT id FROM print_jobs WHERE state = 'claimed' AND station_id = ? AND updated_at < ?
+			ORDER BY id LIMIT 1`, stationID, formatTime(now.Add(-ReclaimAfter))).Scan(&jobID)
+		if errors.Is(err, sql.ErrNoRows) {
+			from, action = "queued", "print-claim"
+			err = tx.QueryRowContext(ctx, `SELECT id FROM print_jobs WHERE state = 'queued' ORDER BY id LIMIT 1`).Scan(&jobID)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -343,11 +358,11 @@ func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) 
 		}
 		lease := newSecret()
 		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'claimed', station_id = ?, lease = ?, lease_expires_at = ?,
-			attempts = attempts + 1, error = '', updated_at = ? WHERE id = ? AND state = 'queued'`,
-			stationID, lease, formatTime(now.Add(LeaseDuration)), formatTime(now), jobID); err != nil {
+			attempts = attempts + 1, error = '', updated_at = ? WHERE id = ? AND state = ?`,
+			stationID, lease, formatTime(now.Add(LeaseDuration)), formatTime(now), jobID, from); err != nil {
 			return err
 		}
-		return auditJob(ctx, tx, now, fmt.Sprintf("station:%d", stationID), "print-claim", jobID, "queued", "claimed", "")
+		return auditJob(ctx, tx, now, fmt.Sprintf("station:%d", stationID), action, jobID, from, "claimed", "")
 	})
 	if err != nil {
 		return nil, err

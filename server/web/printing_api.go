@@ -67,8 +67,16 @@ func (s *Server) agentClaim(c *fiber.Ctx) error {
 	}
 	st := station(c)
 	deadline := time.Now().Add(min(time.Duration(wait)*time.Second, maxClaimWait))
+	// Closed when the server shuts down: a waiting claim answers 204 at once instead of holding
+	// the shutdown for its whole wait, and claims nothing whose answer the shutdown could cut off.
+	stopping := c.Context().Done()
 	for {
 		signal := s.printSignal.Wait() // before the claim, so a Notify in between is not lost
+		select {
+		case <-stopping:
+			return c.SendStatus(fiber.StatusNoContent)
+		default:
+		}
 		job, err := s.db.ClaimJob(c.UserContext(), st.ID)
 		if err == nil {
 			s.log.Info("print job claimed", "job", job.ID, "station", st.Name, "reg_number", job.RegNumber)
@@ -88,6 +96,7 @@ func (s *Server) agentClaim(c *fiber.Ctx) error {
 		select {
 		case <-signal:
 		case <-timer.C:
+		case <-stopping:
 		}
 		timer.Stop()
 	}
