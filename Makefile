@@ -37,6 +37,7 @@ unit:
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParseNIK$$' -fuzztime=$(FUZZTIME) ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzFormDecode$$' -fuzztime=$(FUZZTIME) ./server/domain
+	$(GO) test -run='^$$' -fuzz='^FuzzParsePrintOptions$$' -fuzztime=$(FUZZTIME) ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./server/card
 	$(GO) test -run='^$$' -fuzz='^FuzzParseLine$$' -fuzztime=$(FUZZTIME) ./agent/internal/journal
 

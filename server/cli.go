@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"ak1/server/domain"
 	"ak1/server/storage"
 )
 
@@ -35,7 +36,7 @@ func envOr(getenv func(string) string, name, fallback string) string {
 // stationCommand manages print stations: `station add --name NAME` prints the new token once.
 func stationCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: ak1-server station add --name NAME [--token-file FILE] | station list")
+		return fmt.Errorf("usage: ak1-server station add --name NAME [--token-file FILE] | station list | station options --name NAME [name=value ...] [--clear]")
 	}
 	fs := flag.NewFlagSet("station "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -85,6 +86,49 @@ func stationCommand(ctx context.Context, args []string, getenv func(string) stri
 			fmt.Fprintf(stdout, "%d\t%s\tprinter=%s\tstate=%s\tlast_seen=%s\tpaused=%v\n", st.ID, st.Name, st.Printer, st.PrinterState, seen, st.Paused)
 		}
 		return nil
+	case "options":
+		// Print options (IPP job attributes, driver options) of one station; the agent applies them
+		// from its next heartbeat. Without name=value arguments it shows the current ones.
+		name := fs.String("name", "", "station name")
+		clear := fs.Bool("clear", false, "remove every option before setting the given ones")
+		db, err := openForCLI(ctx, fs, args[1:], getenv)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		stations, err := db.Stations(ctx)
+		if err != nil {
+			return err
+		}
+		var st *storage.Station
+		for i := range stations {
+			if stations[i].Name == *name {
+				st = &stations[i]
+			}
+		}
+		if st == nil {
+			return fmt.Errorf("station options: no station named %q", *name)
+		}
+		if fs.NArg() == 0 && !*clear {
+			fmt.Fprint(stdout, domain.FormatPrintOptions(st.Options))
+			return nil
+		}
+		set, err := domain.ParsePrintOptions(strings.Join(fs.Args(), "\n"))
+		if err != nil {
+			return fmt.Errorf("station options: %w", err)
+		}
+		opts := map[string]string{}
+		if !*clear {
+			opts = st.Options
+		}
+		for k, v := range set {
+			opts[k] = v
+		}
+		if err := db.SetStationOptions(ctx, st.ID, opts, "cli"); err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, domain.FormatPrintOptions(opts))
+		return nil
 	}
-	return fmt.Errorf("unknown station command %q (known: add, list)", args[0])
+	return fmt.Errorf("unknown station command %q (known: add, list, options)", args[0])
 }

@@ -95,4 +95,19 @@ func TestStationAddPrintsTokenOnce(t *testing.T) {
 	if err == nil {
 		t.Fatal("duplicate station accepted")
 	}
+	out.Reset()
+	if err := run(context.Background(), []string{"ak1-server", "station", "options", "--name", "Loket Cetak 1",
+		"sides=two-sided-long-edge", "PageSize=Custom.242.65x153.01"}, env, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"ak1-server", "station", "options", "--name", "Loket Cetak 1"}, env, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "PageSize=Custom.242.65x153.01\nsides=two-sided-long-edge\n" {
+		t.Fatalf("station options = %q", out.String())
+	}
+	if err := run(context.Background(), []string{"ak1-server", "station", "options", "--name", "Loket Cetak 1", "bad option"}, env, &out, &out); err == nil {
+		t.Fatal("a malformed option was accepted")
+	}
 }

@@ -65,6 +65,7 @@ func (s *Server) deskRoutes() []deskRoute {
 		{get, "/petugas/cetak/daftar", printing, s.printFragment},
 		{get, "/petugas/cetak/peristiwa", printing, s.printEvents},
 		{post, "/petugas/cetak/stasiun/:id/jeda", printing, s.toggleStation},
+		{post, "/petugas/cetak/stasiun/:id/pilihan", printing, s.stationOptions},
 		{post, "/petugas/cetak/tugas/:id/ulang", printing, s.retryPrint},
 		{post, "/petugas/cetak/tugas/:id/batal", printing, s.cancelPrint},
 		{post, "/petugas/cetak/tugas/:id/tercetak", printing, s.confirmPrinted},

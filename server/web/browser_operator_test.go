@@ -111,4 +111,26 @@ func TestOperatorPage(t *testing.T) {
 		t.Fatalf("old card after reprint = %+v, %v", card, err)
 	}
 	testbrowser.Screenshot(t, ctx, "operator-03-after")
+
+	// Print options for this station's card printer: a wrong line is refused with the line named and
+	// the text kept; a right one is stored for the agent's next heartbeat.
+	stationSel := `[data-station="` + strconv.FormatInt(station, 10) + `"]`
+	testbrowser.Step(t, ctx, "open print options", testbrowser.HTMXSettled(), chromedp.Click(stationSel+` details.options summary`),
+		chromedp.WaitVisible(stationSel+` textarea[name=pilihan]`),
+		chromedp.SetValue(stationSel+` textarea[name=pilihan]`, "sides=two-sided-long-edge\nPageSize Custom"),
+		chromedp.Click(stationSel+` [data-save-options]`), chromedp.WaitVisible(`#pesan-galat .alert`))
+	if msg := textOf(t, ctx, "#pesan-galat"); !strings.Contains(msg, "baris 2") {
+		t.Fatalf("bad options message = %q", msg)
+	}
+	if v := valueOf(t, ctx, stationSel+` textarea[name=pilihan]`); !strings.Contains(v, "PageSize Custom") {
+		t.Fatalf("options text lost after the error: %q", v)
+	}
+	testbrowser.Step(t, ctx, "save print options",
+		chromedp.SetValue(stationSel+` textarea[name=pilihan]`, "sides=two-sided-long-edge\nPageSize=Custom.242.65x153.01"),
+		chromedp.Click(stationSel+` [data-save-options]`),
+		testbrowser.Void(chromedp.Poll[bool](`document.querySelector('`+stationSel+` details.options summary')?.textContent.includes("(2)")`)))
+	stations, _ := srv.DB.Stations(bg)
+	if stations[0].Options["PageSize"] != "Custom.242.65x153.01" || stations[0].Options["sides"] != "two-sided-long-edge" {
+		t.Fatalf("station options = %v", stations[0].Options)
+	}
 }

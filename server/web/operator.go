@@ -49,11 +49,12 @@ func reasonText(reason string) string {
 
 type stationView struct {
 	storage.Station
-	Online     bool
-	StateLabel string
-	StateClass string
-	Reasons    []string
-	Seen       string
+	OptionsText string
+	Online      bool
+	StateLabel  string
+	StateClass  string
+	Reasons     []string
+	Seen        string
 }
 
 type jobView struct {
@@ -97,7 +98,7 @@ func (s *Server) printData(c *fiber.Ctx) (fiber.Map, error) {
 	now := s.now()
 	var sv []stationView
 	for _, st := range stations {
-		v := stationView{Station: st, Online: st.Online(now), Seen: ago(now, st.LastSeen)}
+		v := stationView{Station: st, Online: st.Online(now), Seen: ago(now, st.LastSeen), OptionsText: domain.FormatPrintOptions(st.Options)}
 		switch {
 		case !v.Online:
 			v.StateLabel, v.StateClass = "Offline: agen tidak melapor", "off"
@@ -216,6 +217,18 @@ func (s *Server) reprintCard(c *fiber.Ctx) error {
 			s.log.Info("card reprint", "old_card", job.CardID, "new_job", newJob, "reason", reason)
 		}
 		return err
+	})
+}
+
+// stationOptions replaces a station's print options (media, duplex, driver settings): card printers
+// differ, so each station carries its own. The agent picks them up with its next heartbeat.
+func (s *Server) stationOptions(c *fiber.Ctx) error {
+	opts, err := domain.ParsePrintOptions(c.FormValue("pilihan"))
+	if err != nil {
+		return &PublicError{fiber.StatusUnprocessableEntity, "Pilihan cetak belum benar: " + err.Error()}
+	}
+	return s.printAction(c, func(id int64, actor string) error {
+		return s.db.SetStationOptions(c.UserContext(), id, opts, actor)
 	})
 }
 

@@ -108,7 +108,12 @@
   function once() {
     document.addEventListener("submit", function (e) {
       var b = e.submitter;
-      if (b && e.target.method === "post") setTimeout(function () { b.disabled = true; }, 0);
+      if (b && e.target.method === "post") setTimeout(function () { b.disabled = true; b.dataset.sent = "1"; }, 0);
+    });
+    // When htmx got an answer and the form is still on the page (an error was shown beside it), let
+    // the officer correct and send it again.
+    document.addEventListener("htmx:afterRequest", function () {
+      document.querySelectorAll("button[data-sent]").forEach(function (b) { b.disabled = false; delete b.dataset.sent; });
     });
   }
 
