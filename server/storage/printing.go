@@ -282,7 +282,7 @@ func (db *DB) ExpireLeases(ctx context.Context) (int, error) {
 }
 
 func expireLeases(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, state, card_id FROM print_jobs
+	rows, err := tx.QueryContext(ctx, `SELECT id, state, card_id, pdf_sent_at IS NOT NULL FROM print_jobs
 		WHERE state IN ('claimed', 'sent') AND lease_expires_at < ?`, formatTime(now))
 	if err != nil {
 		return 0, err
@@ -290,11 +290,12 @@ func expireLeases(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
 	type expired struct {
 		id, cardID int64
 		state      string
+		pdfSent    bool
 	}
 	var list []expired
 	for rows.Next() {
 		var e expired
-		if err := rows.Scan(&e.id, &e.state, &e.cardID); err != nil {
+		if err := rows.Scan(&e.id, &e.state, &e.cardID, &e.pdfSent); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -302,9 +303,13 @@ func expireLeases(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
 	}
 	rows.Close()
 	for _, e := range list {
-		to, why := PrintJobQueued, "lease expired before anything was sent: queued again"
-		if e.state == string(domain.PrintSent) {
+		to, why := PrintJobQueued, "lease expired before the station had the card: queued again"
+		switch {
+		case e.state == string(domain.PrintSent):
 			to, why = string(domain.PrintNeedsCheck), "lease expired after the job was sent to the printer: needs operator check"
+		case e.pdfSent:
+			// The station had the card and went silent: it may be on paper with the report lost.
+			to, why = string(domain.PrintNeedsCheck), "lease expired after the station fetched the card: it may have printed it; needs operator check"
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = ?, lease = NULL, lease_expires_at = NULL,
 			error = CASE WHEN ? = 'needs_check' THEN ? ELSE error END, updated_at = ? WHERE id = ? AND state = ?`,
@@ -512,9 +517,18 @@ func (db *DB) operatorTransition(ctx context.Context, tx *sql.Tx, jobID int64, f
 // RetryJob puts a failed job back in the queue (CUPS said it did not print it).
 func (db *DB) RetryJob(ctx context.Context, jobID int64, actor string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := db.operatorTransition(ctx, tx, jobID, []domain.PrintState{domain.PrintFailed}, domain.PrintQueued, actor, "print-retry", "")
+		if _, err := db.operatorTransition(ctx, tx, jobID, []domain.PrintState{domain.PrintFailed}, domain.PrintQueued, actor, "print-retry", ""); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE print_jobs SET pdf_sent_at = NULL WHERE id = ?`, jobID)
 		return err
 	})
+}
+
+// MarkPDFSent records that a job's card left the server for its station.
+func (db *DB) MarkPDFSent(ctx context.Context, jobID int64) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE print_jobs SET pdf_sent_at = coalesce(pdf_sent_at, ?) WHERE id = ?`, formatTime(db.now()), jobID)
+	return err
 }
 
 // CancelJob stops a job that is not in a station's hands.

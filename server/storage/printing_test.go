@@ -252,3 +252,38 @@ func TestPausedStationGetsNoJobs(t *testing.T) {
 		t.Fatalf("resumed station: %v", err)
 	}
 }
+
+// TestExpiredLeaseAfterPDFFetched: a station that fetched the card and then went silent may have
+// printed it with its report lost; the job must not go to another station but to a person.
+func TestExpiredLeaseAfterPDFFetched(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock(morning)
+	db, _ := openDB(t, clock)
+	station, _ := addStation(t, db, "Loket 1")
+	other, _ := addStation(t, db, "Loket 2")
+	_, fetched := queuedCard(t, db, 1)
+	_, untouched := queuedCard(t, db, 2)
+	if j, err := db.ClaimJob(ctx, station); err != nil || j.ID != fetched {
+		t.Fatalf("claim = %+v, %v", j, err)
+	}
+	if err := db.MarkPDFSent(ctx, fetched); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := db.ClaimJob(ctx, station); err != nil || j.ID != untouched {
+		t.Fatalf("second claim = %+v, %v", j, err)
+	}
+	clock.Set(morning.Add(storage.LeaseDuration + time.Minute))
+	if _, err := db.ExpireLeases(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := db.PrintJob(ctx, fetched); j.State != domain.PrintNeedsCheck {
+		t.Fatalf("fetched job after expiry: %s, want needs_check", j.State)
+	}
+	got, err := db.ClaimJob(ctx, other)
+	if err != nil || got.ID != untouched {
+		t.Fatalf("the other station claims %+v, %v; want only the job whose card never left", got, err)
+	}
+	if _, err := db.ClaimJob(ctx, other); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("the fetched job went to another station: %v", err)
+	}
+}

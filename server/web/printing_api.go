@@ -121,6 +121,11 @@ func (s *Server) agentCardPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("render card %d for job %d: %w", job.CardID, job.ID, err)
 	}
+	// Recorded before the bytes go out: from here on the station may print the card, so an expired
+	// lease sends the job to an operator check rather than to another station.
+	if err := s.db.MarkPDFSent(c.UserContext(), job.ID); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="ak1-job-%d.pdf"`, job.ID))
 	return c.Send(pdf)
