@@ -28,8 +28,9 @@
 // A claimed job whose lease expires before any status arrived goes back to the queue only if its
 // PDF was never downloaded (nothing can have been printed). Once the station had the PDF, a lost
 // report may hide a printed card, so the job goes to "needs operator check", as does a job that
-// reached "sent": neither is ever re-queued automatically (design: "needs operator check"). The lease should outlive an agent restart
-// (minutes, not seconds), since the agent reports journaled work after it comes back.
+// reached "sent": neither is ever re-queued automatically (design: "needs operator check"). The
+// lease should outlive an agent restart (minutes, not seconds), since the agent reports journaled
+// work after it comes back.
 package protocol
 
 import "strconv"
