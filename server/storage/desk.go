@@ -163,6 +163,16 @@ func stateOf(ctx context.Context, tx *sql.Tx, id int64) (domain.State, error) {
 	return domain.State(s), err
 }
 
+// atDeskState returns the state of an application that is still being handled at the desk, and
+// ErrStateChanged when it has moved on (approved, rejected, …) under the officer's feet.
+func atDeskState(ctx context.Context, tx *sql.Tx, id int64) (domain.State, error) {
+	st, err := stateOf(ctx, tx, id)
+	if err == nil && !inStates(st, deskStates...) {
+		return st, ErrStateChanged
+	}
+	return st, err
+}
+
 // transition moves an application from one state to another with one guarded UPDATE and an audit
 // row; ErrStateChanged when someone else moved it first.
 func transition(ctx context.Context, tx *sql.Tx, now time.Time, id int64, from, to domain.State, reason string, actor, action, detail string) error {
@@ -184,12 +194,9 @@ func transition(ctx context.Context, tx *sql.Tx, now time.Time, id int64, from, 
 func (db *DB) CallApplication(ctx context.Context, id, userID int64, desk string) error {
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		st, err := stateOf(ctx, tx, id)
+		st, err := atDeskState(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		if !inStates(st, deskStates...) {
-			return ErrStateChanged
 		}
 		if inStates(st, domain.StateSubmitted, domain.StateResubmitted, domain.StateReturned, domain.StateCalled) {
 			if err := transition(ctx, tx, now, id, st, domain.StateCalled, "", actorOf(userID), "call", "meja "+desk); err != nil {
@@ -264,12 +271,9 @@ func hasAll(have, want []string) bool {
 func (db *DB) SetDocuments(ctx context.Context, id, userID int64, docs []string) error {
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		st, err := stateOf(ctx, tx, id)
+		st, err := atDeskState(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		if !inStates(st, deskStates...) {
-			return ErrStateChanged
 		}
 		list := strings.Join(docs, ",")
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET documents = ?, updated_at = ? WHERE id = ? AND state = ?`,
@@ -359,12 +363,9 @@ func (db *DB) Corrections(ctx context.Context, id int64) ([]FieldChange, error) 
 func (db *DB) SavePhoto(ctx context.Context, id, userID int64, jpeg []byte) error {
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		st, err := stateOf(ctx, tx, id)
+		st, err := atDeskState(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		if !inStates(st, deskStates...) {
-			return ErrStateChanged
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO photos (application_id, jpeg, taken_at, user_id) VALUES (?, ?, ?, ?)
 			ON CONFLICT (application_id) DO UPDATE SET jpeg = excluded.jpeg, taken_at = excluded.taken_at, user_id = excluded.user_id`,

@@ -336,15 +336,20 @@ func (s *Server) callApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.callToDesk(c, a.ID)
+}
+
+// callToDesk calls an application to this officer's desk (shown on the lobby display) and opens it.
+func (s *Server) callToDesk(c *fiber.Ctx, id int64) error {
 	desk := sessionOf(c).Desk
 	if desk == "" {
 		desk = "1"
 	}
-	if err := s.db.CallApplication(c.UserContext(), a.ID, officerOf(c).ID, desk); err != nil {
+	if err := s.db.CallApplication(c.UserContext(), id, officerOf(c).ID, desk); err != nil {
 		return s.deskError(err)
 	}
 	s.events.notify()
-	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+	return c.Redirect(appURL(id), fiber.StatusSeeOther)
 }
 
 func (s *Server) saveDocuments(c *fiber.Ctx) error {

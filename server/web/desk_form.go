@@ -213,15 +213,7 @@ func (s *Server) walkInSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	desk := sessionOf(c).Desk
-	if desk == "" {
-		desk = "1"
-	}
-	if err := s.db.CallApplication(c.UserContext(), app.ID, o.ID, desk); err != nil {
-		return s.deskError(err)
-	}
-	s.events.notify()
-	return c.Redirect(appURL(app.ID), fiber.StatusSeeOther)
+	return s.callToDesk(c, app.ID)
 }
 
 func (s *Server) correctForm(c *fiber.Ctx) error {
