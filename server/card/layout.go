@@ -64,7 +64,7 @@ func (f *face) layoutFront(c Card) error {
 	pw := float64(photoW) / dotsPerMM
 	ph := float64(photoH) / dotsPerMM
 	if c.Photo != nil {
-		f.image(px, py, fitPhoto(c.Photo, photoW, photoH))
+		f.image(px, py, FitPhoto(c.Photo, photoW, photoH))
 		f.frame(photoX, photoY, pw, ph, 0.12, rule)
 	} else {
 		f.photoPlaceholder(photoX, photoY, pw, ph)
@@ -482,9 +482,10 @@ func (f *face) ketentuan(y float64) {
 	}
 }
 
-// fitPhoto crops the photo to the box's 3:4 shape around its centre and resamples it to exactly
-// w×h dots, so both backends print it at 300 dpi without further scaling.
-func fitPhoto(src image.Image, w, h int) *image.RGBA {
+// FitPhoto crops a photo to the w:h shape around its centre (a little high, where the face is) and
+// resamples it to exactly w×h pixels. The card uses it for its photo box at 300 dpi; the desk uses it
+// to store every photo at print resolution.
+func FitPhoto(src image.Image, w, h int) *image.RGBA {
 	b := src.Bounds()
 	crop := b
 	if b.Dx()*h > b.Dy()*w { // too wide

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // and as WebP (phones)
 
 	"ak1/server/card"
@@ -51,20 +50,7 @@ func normalizePhoto(data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, errNotImage
 	}
-	b := src.Bounds()
-	crop := b
-	if b.Dx()*photoH > b.Dy()*photoW { // too wide
-		cw := b.Dy() * photoW / photoH
-		crop.Min.X = b.Min.X + (b.Dx()-cw)/2
-		crop.Max.X = crop.Min.X + cw
-	} else {
-		ch := b.Dx() * photoH / photoW
-		crop.Min.Y = b.Min.Y + (b.Dy()-ch)/3
-		crop.Max.Y = crop.Min.Y + ch
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, photoW, photoH))
-	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
+	dst := card.FitPhoto(src, photoW, photoH)
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 90}); err != nil {
 		return nil, err
