@@ -78,13 +78,13 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 			return err
 		}
 		log.Info("user added", "username", u, "role", r)
-		return nil
+		return db.AuditEvent(ctx, "cli", "user-add", u+" ("+string(r)+")")
 	case "disable", "enable":
 		if err := db.SetUserDisabled(ctx, u, sub == "disable"); err != nil {
 			return err
 		}
 		log.Info("user "+sub+"d", "username", u)
-		return nil
+		return db.AuditEvent(ctx, "cli", "user-"+sub, u)
 	case "passwd":
 		hash, err := readPassword(stdin, stderr)
 		if err != nil {
@@ -94,7 +94,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 			return err
 		}
 		log.Info("password changed; sessions ended", "username", u)
-		return nil
+		return db.AuditEvent(ctx, "cli", "user-passwd", u)
 	}
 	return errors.New(usage)
 }

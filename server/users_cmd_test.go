@@ -51,4 +51,9 @@ func TestUserCommand(t *testing.T) {
 	if u, err := db.UserByUsername(ctx, "made"); err != nil || !u.Disabled {
 		t.Fatalf("after disable: %+v, %v", u, err)
 	}
+	for _, action := range []string{"user-add", "user-passwd", "user-disable"} {
+		if n, err := db.IntForAudit(ctx, action); err != nil || n != 1 {
+			t.Errorf("audit rows for %s = %d, %v; want 1", action, n, err)
+		}
+	}
 }

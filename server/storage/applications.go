@@ -181,3 +181,8 @@ func (db *DB) CountApplications(ctx context.Context) (total, real int, err error
 	err = db.read.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE source != 'demo') FROM applications`).Scan(&total, &real)
 	return total, real, err
 }
+
+// AuditEvent records an event that concerns no application: sign-in, sign-out, account changes.
+func (db *DB) AuditEvent(ctx context.Context, actor, action, detail string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return auditNoApp(ctx, tx, db.now(), actor, action, detail) })
+}

@@ -233,6 +233,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if !ok {
 		delay := s.throttle.fail(username, ip, s.now())
 		s.log.Warn("sign-in failed", "username", username, "ip", ip)
+		if err := s.db.AuditEvent(c.UserContext(), "ip:"+ip, "sign-in-failed", "username "+strings.ToValidUTF8(username, "?")); err != nil {
+			return err
+		}
 		time.Sleep(delay) // slows down guessing; the lock above stops it
 		return s.renderLogin(c, username, "Nama pengguna atau kata sandi salah.", desk, fiber.StatusUnprocessableEntity)
 	}
@@ -244,6 +247,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteStrictMode, Secure: s.opts.SecureCookies})
 	s.log.Info("signed in", "user", u.Username, "role", u.Role, "desk", desk)
+	if err := s.db.AuditEvent(c.UserContext(), actorOf(u), "sign-in", "meja "+desk+", ip "+ip); err != nil {
+		return err
+	}
 	to := safeNext(c.FormValue("lanjut"))
 	if to == "" {
 		to = homeFor(u.Role)
@@ -262,6 +268,11 @@ func validDesk(d string) bool {
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	if token := c.Cookies(sessionCookie); token != "" {
+		if sess, _, err := s.currentSession(c); err == nil && sess != nil {
+			if err := s.db.AuditEvent(c.UserContext(), actorOf(&sess.User), "sign-out", ""); err != nil {
+				return err
+			}
+		}
 		if err := s.db.DeleteSession(c.UserContext(), token); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,5 +51,25 @@ func TestWalkInAndManualCard(t *testing.T) {
 	code, _, body = c.post("/petugas/manual", again)
 	if code == http.StatusSeeOther || !strings.Contains(body, "sudah tercatat") {
 		t.Fatalf("manual card with a number already used: %d", code)
+	}
+}
+
+func TestSignInAndOutAudited(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	_, pw := addOfficer(t, srv, "petugas", domain.RolePetugas)
+	bad := newClient(t, srv.URL)
+	bad.get("/masuk")
+	if code, _, _ := bad.post("/masuk", url.Values{"username": {"petugas"}, "password": {"salah"}}); code != http.StatusUnprocessableEntity {
+		t.Fatalf("wrong password: %d", code)
+	}
+	c := signIn(t, srv, "petugas", pw)
+	c.get("/petugas")
+	if code, _, _ := c.post("/keluar", url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", code)
+	}
+	for _, action := range []string{"sign-in-failed", "sign-in", "sign-out"} {
+		if n, err := srv.DB.IntForAudit(context.Background(), action); err != nil || n != 1 {
+			t.Errorf("audit rows for %s = %d, %v; want 1", action, n, err)
+		}
 	}
 }
