@@ -167,7 +167,7 @@ func (s *Server) printAction(c *fiber.Ctx, do func(id int64, actor string) error
 	err = do(id, actorOf(officerOf(c)))
 	switch {
 	case errors.Is(err, storage.ErrBadState):
-		return &PublicError{fiber.StatusConflict, "Tugas cetak ini sudah berubah keadaannya (mungkin sudah ditangani operator lain). Halaman diperbarui."}
+		return &PublicError{fiber.StatusConflict, "Tugas cetak ini sudah berubah keadaannya (mungkin sudah ditangani operator lain). Daftar di bawah diperbarui otomatis."}
 	case errors.Is(err, storage.ErrNotFound):
 		return fiber.ErrNotFound
 	case err != nil:
