@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, only when they are missing: headless Chromium for the
-# browser tests and poppler-utils (pdftoppm, pdftotext) for reading rendered cards.
+# browser tests, poppler-utils (pdftoppm, pdftotext) for reading rendered cards, and zbar-tools, the
+# second QR reader for the few symbols gozxing cannot decode.
 # CUPS and the cups-pdf printer are set up by .ci/cups.sh.
 set -euo pipefail
 need=()
-for pkg in chromium poppler-utils fonts-dejavu-core; do
+for pkg in chromium poppler-utils fonts-dejavu-core zbar-tools; do
   # dpkg-query prints "install ok installed" only for a fully installed package.
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done

@@ -77,7 +77,9 @@ func (f *face) layoutFront(c Card) error {
 
 	// Middle: registration number, NIK and the barcode of the number.
 	const colX = 21.0
-	qrSide := 17.0 // mm available for the QR symbol including its quiet zone
+	// mm available for the QR symbol with its quiet zone: room for 4 printer dots (0.34 mm) per module
+	// of a version-8 symbol, which phone cameras read first time; 3 dots proved marginal.
+	qrSide := 19.5
 	qrX := right - qrSide
 	infoW := qrX - 1.5 - colX
 	f.fit(regular, labelSize, minSize, "No. Pendaftaran", colX, infoW, 14.2, alignLeft, label)

@@ -27,12 +27,15 @@ func TestSignerRoundTrip(t *testing.T) {
 			t.Errorf("Verify(Token(%d, %d)) = %d, %d, %v", tc.id, tc.serial, id, serial, ok)
 		}
 		url := s.CheckURL("https://ak1.example.go.id/", tc.id, tc.serial)
-		if want := "https://ak1.example.go.id/cek/" + tok; url != want {
+		if want := "HTTPS://AK1.EXAMPLE.GO.ID/CEK/" + tok; url != want {
 			t.Errorf("CheckURL = %q, want %q", url, want)
 		}
 	}
-	if n := len(s.Token(123_456, 1)); n > 96 {
-		t.Errorf("token is %d characters; it should stay compact for a small QR code", n)
+	// The production link must stay in a version-8 symbol (57 modules with the quiet zone) so the
+	// card can give each module 4 printer dots.
+	link := s.CheckURL("https://ak1.disnaker.denpasarkota.go.id", 9_999_999, 3)
+	if m, err := qrMatrix(link); err != nil || len(m) > 57 {
+		t.Errorf("check link %q needs a %d-module QR symbol (%v), want at most 57", link, len(m), err)
 	}
 }
 
@@ -56,7 +59,7 @@ func TestVerifyRejectsEveryChange(t *testing.T) {
 			t.Fatalf("inserted a character at %d: still verifies", i)
 		}
 	}
-	for _, bad := range []string{"", "A", tok + "=", tok + "A", tok[:len(tok)-1], strings.ToUpper(tok), " " + tok,
+	for _, bad := range []string{"", "A", tok + "=", tok + "A", tok[:len(tok)-1], strings.ToLower(tok), " " + tok,
 		strings.Repeat("A", 94), strings.Repeat("_", 10_000)} {
 		if _, _, ok := s.Verify(bad); ok {
 			t.Errorf("Verify(%.40q…) = ok", bad)

@@ -93,7 +93,7 @@ func TestApprovalsPrintTwoPageCR80Cards(t *testing.T) {
 		checkCardPDF(t, got[0])
 		// The print is this job's card, not another's: its QR code carries the card's signed id.
 		qr, barcode := readCodes(t, frontPage(t, got[0].Path))
-		token, ok := strings.CutPrefix(qr, s.url+card.CheckPathPrefix)
+		token, ok := strings.CutPrefix(qr, strings.ToUpper(s.url+card.CheckPathPrefix))
 		cardID, serial, valid := signer.Verify(token)
 		if !ok || !valid || cardID != j.CardID || serial != j.CardSerial {
 			t.Errorf("job %d: QR %q is card %d serial %d (valid %v), want card %d serial %d", j.ID, qr, cardID, serial, valid, j.CardID, j.CardSerial)
@@ -174,8 +174,9 @@ func TestPrintedQRCodeChecksTheCard(t *testing.T) {
 		if want := digitsOf(person.RegNumber); barcode != want || len(want) != 16 {
 			t.Errorf("barcode %q, want the registration number's digits %q", barcode, want)
 		}
-		if !regexp.MustCompile(`^` + regexp.QuoteMeta(s.url) + `/cek/[A-Za-z0-9_-]{40,}$`).MatchString(qr) {
-			t.Fatalf("QR code %q is not a check link %s/cek/<token>", qr, s.url)
+		// Capitals throughout keep the link in the QR code's compact alphanumeric mode.
+		if !regexp.MustCompile(`^` + regexp.QuoteMeta(strings.ToUpper(s.url)) + `/CEK/[A-Z2-7]{40,}$`).MatchString(qr) {
+			t.Fatalf("QR code %q is not a check link %s/CEK/<token>", qr, strings.ToUpper(s.url))
 		}
 		return qr
 	}

@@ -227,6 +227,7 @@ func newSystem(t *testing.T) *system {
 	env := needCUPS(t)
 	needTool(t, "pdfinfo")
 	needTool(t, "pdftoppm")
+	needTool(t, "zbarimg")
 	b, err := buildBins()
 	if err != nil {
 		t.Fatal(err)
