@@ -68,8 +68,10 @@ func TestDeskTabletFlow(t *testing.T) {
 	testbrowser.Step(t, ctx, "camera ready", chromedp.WaitVisible(`#ambil-foto`),
 		waitJS(`document.getElementById("kamera").videoWidth > 0`))
 	shot("04-camera")
-	testbrowser.Step(t, ctx, "take photo", tap(`#ambil-foto`), chromedp.WaitVisible(`#foto-tersimpan`),
-		waitJS(`!document.getElementById("setujui").disabled`))
+	// The upload reloads the page; wait for the new page, or the next tap could land on the old one.
+	testbrowser.Step(t, ctx, "take photo", testbrowser.Void(chromedp.Evaluate[bool](`(window.beforePhoto = true)`)), tap(`#ambil-foto`))
+	testbrowser.WaitAcrossReload(t, ctx, "photo saved", `window.beforePhoto === undefined && document.readyState === "complete" &&
+		!!document.getElementById("foto-tersimpan") && !document.getElementById("setujui").disabled`)
 	shot("05-ready")
 	testbrowser.Step(t, ctx, "approve", tap(`#setujui`), chromedp.WaitVisible(`#nomor-pendaftaran`))
 	shot("06-approved")
@@ -104,8 +106,10 @@ func TestDeskTabletFlow(t *testing.T) {
 		chromedp.SendKeys(`#f-phone`, "0819 1111 2222"), chromedp.Click(`#simpan`), chromedp.WaitVisible(`#semua-lengkap`))
 	testbrowser.Step(t, ctx, "documents B", chromedp.Click(`#semua-lengkap`), chromedp.WaitNotPresent(`#semua-lengkap`))
 	testbrowser.Step(t, ctx, "camera path present", chromedp.WaitVisible(`#ambil-foto`), chromedp.WaitReady(`#kamera`))
-	testbrowser.Step(t, ctx, "upload photo file", chromedp.SetUploadFiles(`#berkas-foto`, []string{jpg}),
-		chromedp.WaitVisible(`#foto-tersimpan`), waitJS(`!document.getElementById("setujui").disabled`))
+	testbrowser.Step(t, ctx, "upload photo file", testbrowser.Void(chromedp.Evaluate[bool](`(window.beforePhoto = true)`)),
+		chromedp.SetUploadFiles(`#berkas-foto`, []string{jpg}))
+	testbrowser.WaitAcrossReload(t, ctx, "photo uploaded", `window.beforePhoto === undefined && document.readyState === "complete" &&
+		!!document.getElementById("foto-tersimpan") && !document.getElementById("setujui").disabled`)
 	shot("08-uploaded")
 	testbrowser.Step(t, ctx, "approve B", chromedp.Click(`#setujui`), chromedp.WaitVisible(`#nomor-pendaftaran`))
 	corr, err := srv.DB.Corrections(context.Background(), b.ID)

@@ -120,12 +120,20 @@
   // A live refresh must not pull a half-made decision from under the operator: skip refreshes of a
   // region while one of its forms is open (a reprint reason being chosen) or focused.
   function keepOpenForms() {
-    document.addEventListener("htmx:beforeRequest", function (e) {
+    function busy(el) {
+      return el.querySelector("details[open]") ||
+        (el.contains(document.activeElement) && document.activeElement.matches("select, input, textarea"));
+    }
+    function refresh(e) {
       var el = e.detail.elt;
-      if (!el || !el.matches("[data-keep-open]") || e.detail.requestConfig.verb !== "get") return;
-      if (el.querySelector("details[open]") || el.contains(document.activeElement) && document.activeElement.matches("select, input, textarea")) {
-        e.preventDefault();
-      }
+      return el && el.matches("[data-keep-open]") && e.detail.requestConfig && e.detail.requestConfig.verb === "get";
+    }
+    document.addEventListener("htmx:beforeRequest", function (e) {
+      if (refresh(e) && busy(e.detail.elt)) e.preventDefault();
+    });
+    // A refresh already on its way when the operator opened a form must not land either.
+    document.addEventListener("htmx:beforeSwap", function (e) {
+      if (refresh(e) && busy(e.detail.elt)) e.detail.shouldSwap = false;
     });
   }
 

@@ -121,3 +121,22 @@ func FakeCamera() []chromedp.ExecAllocatorOption {
 func HTMXSettled() chromedp.Action[chromedp.Void] {
 	return Void(chromedp.Poll[bool](`!document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")`))
 }
+
+// WaitAcrossReload waits until the JavaScript expression is true, asking again when the page is
+// being replaced (a reload makes a plain poll fail with "target navigated").
+func WaitAcrossReload(t testing.TB, ctx context.Context, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		ok, err := chromedp.Run(sctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: %s never became true (last error %v)", what, expr, last)
+}
