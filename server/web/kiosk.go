@@ -243,6 +243,11 @@ func (s *Server) reviewPage(c *fiber.Ctx, f *domain.Form, errs domain.Errors, me
 	p.Data["KBJI"] = domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI)
 	p.Data["Location"] = domain.LabelOf(domain.DesiredLocations, f.DesiredLocation)
 	p.Data["StepErrors"] = stepsWithErrors(errs)
+	if appID, err := s.db.DraftResubmits(c.UserContext(), c.Cookies(kioskCookie)); err == nil && appID != 0 {
+		if app, err := s.db.Application(c.UserContext(), appID); err == nil {
+			p.Data["Completing"] = app
+		}
+	}
 	if birth, ok := f.BirthDate(); ok {
 		p.Data["Birth"] = domain.FormatDate(birth)
 	}
@@ -278,6 +283,11 @@ func (s *Server) submit(c *fiber.Ctx) error {
 		return s.reviewPage(c, f, errs, "Masih ada isian yang perlu diperbaiki. Tekan \"Ubah\" pada bagian yang ditandai merah.")
 	}
 	f.Normalize()
+	if appID, err := s.db.DraftResubmits(c.UserContext(), token); err != nil {
+		return err
+	} else if appID != 0 {
+		return s.resubmit(c, appID, f, token)
+	}
 	app, err := s.db.SubmitApplication(c.UserContext(), f, "kiosk", "kiosk", token)
 	if errors.Is(err, domain.ErrAlreadyOpen) {
 		// Not a second application: forget this draft and tell the person the ticket they already have.
@@ -352,6 +362,16 @@ func (s *Server) statusForm(c *fiber.Ctx) error {
 // statusCheck shows the state of an application in plain words, given its ticket or code and the
 // holder's date of birth.
 func (s *Server) statusCheck(c *fiber.Ctx) error {
+	app, p, err := s.lookupApplication(c)
+	if app == nil || err != nil {
+		return err
+	}
+	return c.Render("kiosk/status-result", p, "layouts/kiosk")
+}
+
+// lookupApplication finds the application named by the posted ticket or code and date of birth. When
+// it finds none it has already answered with the form and its messages, and returns a nil application.
+func (s *Server) lookupApplication(c *fiber.Ctx) (*domain.Application, kioskPage, error) {
 	p := s.page(c, "Cek permohonan")
 	p.Data["Years"] = s.birthYears()
 	p.Data["Months"] = domain.MonthNames()
@@ -369,18 +389,66 @@ func (s *Server) statusCheck(c *fiber.Ctx) error {
 	}
 	if len(p.Errors) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return c.Render("kiosk/status", p, "layouts/kiosk")
+		return nil, p, c.Render("kiosk/status", p, "layouts/kiosk")
 	}
 	app, err := s.db.FindForStatusCheck(c.UserContext(), ticket, code, birth.Format("2006-01-02"))
 	if errors.Is(err, storage.ErrNotFound) {
 		p.Errors["nomor"] = "Permohonan tidak ditemukan. Periksa nomor/kode dan tanggal lahir, atau tanyakan petugas."
 		c.Status(fiber.StatusUnprocessableEntity)
-		return c.Render("kiosk/status", p, "layouts/kiosk")
+		return nil, p, c.Render("kiosk/status", p, "layouts/kiosk")
 	}
 	if err != nil {
-		return err
+		return nil, p, err
 	}
 	p.Data["App"] = app
 	p.Data["Status"] = app.State.PublicText()
-	return c.Render("kiosk/status-result", p, "layouts/kiosk")
+	p.Data["CanComplete"] = app.State == domain.StateReturned
+	return app, p, nil
+}
+
+// startCompletion lets the job seeker complete an application the officer returned, at the kiosk:
+// the form comes back as a draft, opened at the review screen, and sending it puts the application
+// back in the queue. Knowing the ticket or code and the date of birth is the proof, as for the check.
+func (s *Server) startCompletion(c *fiber.Ctx) error {
+	app, _, err := s.lookupApplication(c)
+	if app == nil || err != nil {
+		return err
+	}
+	if app.State != domain.StateReturned {
+		return &PublicError{fiber.StatusConflict, "Permohonan ini tidak sedang dikembalikan untuk dilengkapi. Silakan tanya petugas."}
+	}
+	if old := c.Cookies(kioskCookie); old != "" {
+		if err := s.db.DeleteDraft(c.UserContext(), old); err != nil {
+			return err
+		}
+	}
+	token := randomToken()
+	if err := s.db.StartResubmission(c.UserContext(), token, app); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: kioskCookie, Value: token, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteStrictMode, Secure: s.opts.SecureCookies})
+	return redirect(c, "/daftar/periksa")
+}
+
+// resubmit sends a completed returned application back to the queue.
+func (s *Server) resubmit(c *fiber.Ctx, appID int64, f *domain.Form, token string) error {
+	app, err := s.db.ResubmitApplication(c.UserContext(), appID, f, token)
+	switch {
+	case errors.Is(err, domain.ErrAlreadyOpen):
+		return s.reviewPage(c, f, domain.Errors{"nik": "NIK ini sudah dipakai permohonan lain yang masih berjalan"},
+			"NIK ini sudah dipakai permohonan lain yang masih berjalan. Periksa NIK, atau tanyakan petugas.")
+	case errors.Is(err, storage.ErrStateChanged):
+		if derr := s.db.DeleteDraft(c.UserContext(), token); derr != nil {
+			return derr
+		}
+		s.forgetKiosk(c)
+		return &PublicError{fiber.StatusConflict, "Permohonan ini sudah diproses petugas. Silakan tanya petugas."}
+	case err != nil:
+		return err
+	}
+	s.forgetKiosk(c)
+	s.events.notify()
+	s.log.Info("application completed at the kiosk", "id", app.ID, "ticket", app.Ticket)
+	return redirect(c, "/selesai/"+app.StatusCode)
 }

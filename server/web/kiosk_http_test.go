@@ -74,3 +74,56 @@ func TestKioskStatusShowsReturnReason(t *testing.T) {
 		t.Fatalf("status check with the wrong birth date: %d", code)
 	}
 }
+
+// TestKioskCompletesReturnedApplication: the officer returns an application; the job seeker finds it
+// at the kiosk with the ticket and birth date, corrects it and sends it back into the queue: the same
+// application and ticket, state resubmitted, nothing new created.
+func TestKioskCompletesReturnedApplication(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	app := submitForm(t, srv, 1)
+	officer, _ := addOfficer(t, srv, "petugas", domain.RolePetugas)
+	if err := srv.DB.ReturnApplication(context.Background(), app.ID, officer, app.State, "Nomor HP tidak aktif"); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, srv.URL)
+	c.get("/cek")
+	lookup := url.Values{"nomor": {app.StatusCode}, "birth_day": {"7"}, "birth_month": {"8"}, "birth_year": {"2001"}}
+	code, _, body := c.post("/cek", lookup)
+	if code != http.StatusOK || !strings.Contains(body, "data-lengkapi") {
+		t.Fatalf("status of a returned application: %d, no way to complete it\n%.800s", code, body)
+	}
+	code, loc, _ := c.post("/cek/lengkapi", lookup)
+	if code != http.StatusSeeOther || loc != "/daftar/periksa" {
+		t.Fatalf("start completion: %d %s", code, loc)
+	}
+	code, body = c.get("/daftar/periksa")
+	if code != http.StatusOK || !strings.Contains(body, "Nomor HP tidak aktif") || !strings.Contains(body, app.Ticket) || !strings.Contains(body, app.NIK) {
+		t.Fatalf("review of the returned application: %d\n%.1500s", code, body)
+	}
+	fix := formValues(deskForm(1))
+	fix.Set("phone", "0819 2222 3333")
+	fix.Set("aksi", "lanjut")
+	fix.Set("kembali", "periksa")
+	if code, loc, _ := c.post("/daftar/kontak", fix); code != http.StatusSeeOther || loc != "/daftar/periksa" {
+		t.Fatalf("correct the phone: %d %s", code, loc)
+	}
+	code, loc, _ = c.post("/daftar/kirim", url.Values{})
+	if code != http.StatusSeeOther || loc != "/selesai/"+app.StatusCode {
+		t.Fatalf("send the completed application: %d %s", code, loc)
+	}
+	got, err := srv.DB.Application(context.Background(), app.ID)
+	if err != nil || got.State != domain.StateResubmitted || got.Form.Phone != "081922223333" || got.StateReason != "" || got.Ticket != app.Ticket {
+		t.Fatalf("after completion: %+v, %v", got, err)
+	}
+	if total, _, _ := srv.DB.CountApplications(context.Background()); total != 1 {
+		t.Fatalf("%d applications, want the same one", total)
+	}
+	if n := countDrafts(t, srv); n != 0 {
+		t.Fatalf("%d drafts left", n)
+	}
+	// A second try with the same lookup: the application is no longer returned.
+	c.get("/cek")
+	if code, _, _ := c.post("/cek/lengkapi", lookup); code != http.StatusConflict {
+		t.Fatalf("completing an application that is no longer returned: %d", code)
+	}
+}

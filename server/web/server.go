@@ -97,6 +97,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	checkLimit := limiter.New(limiter.Config{Max: 20, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/cek", s.statusForm)
 	app.Post("/cek", checkLimit, s.statusCheck)
+	app.Post("/cek/lengkapi", checkLimit, s.startCompletion)
 	// Anyone may scan a card; limit how fast one address can try invented links.
 	cardLimit := limiter.New(limiter.Config{Max: 60, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/cek/:token", cardLimit, s.publicCheck)

@@ -1,0 +1,115 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"ak1/server/domain"
+)
+
+// StartResubmission makes a kiosk draft that completes a returned application: the draft starts
+// from the application's form and remembers which application it completes.
+func (db *DB) StartResubmission(ctx context.Context, token string, app *domain.Application) error {
+	data, err := json.Marshal(&app.Form)
+	if err != nil {
+		return err
+	}
+	_, err = db.write.ExecContext(ctx, `INSERT INTO kiosk_drafts (token, form, updated_at, application_id) VALUES (?, ?, ?, ?)
+		ON CONFLICT (token) DO UPDATE SET form = excluded.form, updated_at = excluded.updated_at, application_id = excluded.application_id`,
+		token, string(data), formatTime(db.now()), app.ID)
+	return err
+}
+
+// DraftResubmits returns the application a kiosk draft completes, or 0 for a new application.
+func (db *DB) DraftResubmits(ctx context.Context, token string) (int64, error) {
+	var id sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT application_id FROM kiosk_drafts WHERE token = ?`, token).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id.Int64, err
+}
+
+// ResubmitApplication stores the completed form of a returned application and puts it back in the
+// queue (returned → resubmitted) in one transaction, deleting the kiosk draft. ErrStateChanged when
+// the application is no longer returned; domain.ErrAlreadyOpen when the NIK was changed to one that
+// has another open application.
+func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Form, draftToken string) (*domain.Application, error) {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	birth, _ := f.BirthDate()
+	now := db.now()
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var state, oldForm string
+		err := tx.QueryRowContext(ctx, `SELECT state, form FROM applications WHERE id = ?`, appID).Scan(&state, &oldForm)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if domain.State(state) != domain.StateReturned {
+			return ErrStateChanged
+		}
+		var other int64
+		err = tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE nik = ? AND id != ? AND state IN `+openStatesSQL()+` LIMIT 1`,
+			f.NIK, appID).Scan(&other)
+		if err == nil {
+			return domain.ErrAlreadyOpen
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var old domain.Form
+		if err := json.Unmarshal([]byte(oldForm), &old); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE applications SET nik = ?, full_name = ?, birth_date = ?, sex = ?, form = ?,
+			state = ?, state_reason = '', updated_at = ? WHERE id = ? AND state = ?`,
+			f.NIK, f.FullName, birth.Format("2006-01-02"), f.Sex, string(data), domain.StateResubmitted, formatTime(now),
+			appID, domain.StateReturned)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrStateChanged
+		}
+		detail := "dilengkapi di anjungan"
+		if changed := changedFields(&old, f); len(changed) > 0 {
+			detail += "; diubah: " + strings.Join(changed, ", ")
+		}
+		if err := audit(ctx, tx, now, "kiosk", "resubmit", appID, string(domain.StateReturned), string(domain.StateResubmitted), detail); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM kiosk_drafts WHERE token = ?`, draftToken)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Application(ctx, appID)
+}
+
+// changedFields names the form fields whose text differs, for the audit trail.
+func changedFields(old, new *domain.Form) []string {
+	var out []string
+	for _, st := range domain.Steps {
+		for _, name := range st.Fields {
+			if old.Value(name) != new.Value(name) {
+				out = append(out, name)
+			}
+		}
+	}
+	if strings.Join(old.Languages, ",") != strings.Join(new.Languages, ",") {
+		out = append(out, "languages")
+	}
+	if old.NeverWorked != new.NeverWorked {
+		out = append(out, "never_worked")
+	}
+	return out
+}
