@@ -86,18 +86,24 @@ ppd=$(awk '/CUPS-PDF_opt\.ppd/ && !p {print $1; p=1}' <<<"$models")
 [ -n "$ppd" ] || ppd=$(awk '/CUPS-PDF/ && !p {print $1; p=1}' <<<"$models")
 [ -n "$ppd" ] || die "no CUPS-PDF driver found by lpinfo -m"
 
-if ! lpstat -p "$QUEUE" >/dev/null 2>&1; then
-	log "creating queue $QUEUE with $ppd"
-	lpadmin -p "$QUEUE" -v cups-pdf:/ -m "$ppd" -o printer-error-policy=abort-job ||
-		die "lpadmin could not create $QUEUE"
-fi
-# Tests disable the queue on purpose (health mapping); always leave it ready.
-cupsenable "$QUEUE" || die "cupsenable $QUEUE failed"
-cupsaccept "$QUEUE" || die "cupsaccept $QUEUE failed"
-lpstat -p "$QUEUE" >&2 || die "queue $QUEUE not visible"
+# Two queues on the same cups-pdf backend: the agent's tests stop and reject theirs on purpose
+# (printer health), so the end-to-end tests, which may run at the same time, print on their own.
+E2E_QUEUE="${AK1_TEST_CUPS_E2E_PRINTER:-$QUEUE-E2E}"
+for q in "$QUEUE" "$E2E_QUEUE"; do
+	if ! lpstat -p "$q" >/dev/null 2>&1; then
+		log "creating queue $q with $ppd"
+		lpadmin -p "$q" -v cups-pdf:/ -m "$ppd" -o printer-error-policy=abort-job ||
+			die "lpadmin could not create $q"
+	fi
+	# Tests disable the queue on purpose (health mapping); always leave it ready.
+	cupsenable "$q" || die "cupsenable $q failed"
+	cupsaccept "$q" || die "cupsaccept $q failed"
+	lpstat -p "$q" >&2 || die "queue $q not visible"
+done
 
 [ -S "$SOCKET" ] || SOCKET=localhost:631
 
 echo "AK1_TEST_CUPS_PRINTER=$QUEUE"
+echo "AK1_TEST_CUPS_E2E_PRINTER=$E2E_QUEUE"
 echo "AK1_TEST_CUPS_PDF_DIR=$PDF_DIR"
 echo "AK1_TEST_CUPS_SOCKET=$SOCKET"

@@ -91,7 +91,8 @@ func getenv(k, def string) string {
 func needCUPS(t *testing.T) cupsEnv {
 	t.Helper()
 	e := cupsEnv{
-		Printer: getenv("AK1_TEST_CUPS_PRINTER", "AK1-PDF"),
+		// A queue of its own: the agent's tests stop and reject theirs while these may be printing.
+		Printer: getenv("AK1_TEST_CUPS_E2E_PRINTER", "AK1-PDF-E2E"),
 		PDFDir:  getenv("AK1_TEST_CUPS_PDF_DIR", "/var/spool/cups-pdf/ak1"),
 		Socket:  getenv("AK1_TEST_CUPS_SOCKET", "/run/cups/cups.sock"),
 	}
