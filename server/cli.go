@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -96,18 +97,12 @@ func stationCommand(ctx context.Context, args []string, getenv func(string) stri
 			return err
 		}
 		defer db.Close()
-		stations, err := db.Stations(ctx)
+		st, err := db.StationByName(ctx, *name)
+		if errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("station options: no station named %q", *name)
+		}
 		if err != nil {
 			return err
-		}
-		var st *storage.Station
-		for i := range stations {
-			if stations[i].Name == *name {
-				st = &stations[i]
-			}
-		}
-		if st == nil {
-			return fmt.Errorf("station options: no station named %q", *name)
 		}
 		if fs.NArg() == 0 && !*clear {
 			fmt.Fprint(stdout, domain.FormatPrintOptions(st.Options))

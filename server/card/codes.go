@@ -31,10 +31,11 @@ func qrMatrix(s string) ([][]bool, error) {
 	return bm, nil
 }
 
-// drawModules draws the dark modules of a matrix as horizontal runs of rectangles on whole dots,
-// over a white rectangle covering the whole symbol so its quiet zone stays clean.
-func (f *face) drawModules(x, y, module int, m [][]bool, ink color.RGBA) {
-	f.rectDots(x, y, len(m[0])*module, len(m)*module, white)
+// drawModules draws the dark modules of a matrix (a QR code, or the one row of a barcode) as
+// horizontal runs of rectangles on whole dots, each module width dots wide and each row height dots
+// high, over a white rectangle covering the whole symbol so its quiet zone stays clean.
+func (f *face) drawModules(x, y, width, height int, m [][]bool, ink color.RGBA) {
+	f.rectDots(x, y, len(m[0])*width, len(m)*height, white)
 	for r, row := range m {
 		for c := 0; c < len(row); {
 			if !row[c] {
@@ -45,7 +46,7 @@ func (f *face) drawModules(x, y, module int, m [][]bool, ink color.RGBA) {
 			for c < len(row) && row[c] {
 				c++
 			}
-			f.rectDots(x+start*module, y+r*module, (c-start)*module, module, ink)
+			f.rectDots(x+start*width, y+r*height, (c-start)*width, height, ink)
 		}
 	}
 }

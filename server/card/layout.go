@@ -97,22 +97,10 @@ func (f *face) layoutFront(c Card) error {
 		for module > 1 && (len(bars)+2*barcodeQuietModules)*module > avail {
 			module--
 		}
-		x := int(math.Round(mm(colX)))
-		y := int(math.Round(mm(25.0)))
-		h := int(math.Round(mm(5.0)))
-		f.rectDots(x, y, (len(bars)+2*barcodeQuietModules)*module, h, white)
-		x += barcodeQuietModules * module
-		for i := 0; i < len(bars); {
-			if !bars[i] {
-				i++
-				continue
-			}
-			s := i
-			for i < len(bars) && bars[i] {
-				i++
-			}
-			f.rectDots(x+s*module, y, (i-s)*module, h, ink)
-		}
+		row := make([]bool, 0, len(bars)+2*barcodeQuietModules)
+		row = append(row, make([]bool, barcodeQuietModules)...)
+		row = append(append(row, bars...), make([]bool, barcodeQuietModules)...)
+		f.drawModules(int(math.Round(mm(colX))), int(math.Round(mm(25.0))), module, int(math.Round(mm(5.0))), [][]bool{row}, ink)
 	}
 
 	// Right: QR code (quiet zone included), top-aligned with the photo.
@@ -128,7 +116,7 @@ func (f *face) layoutFront(c Card) error {
 		size := module * len(m)
 		x := int(math.Round(mm(right))) - size
 		y := int(math.Round(mm(11.4)))
-		f.drawModules(x, y, module, m, ink)
+		f.drawModules(x, y, module, module, m, ink)
 	}
 
 	// Report grid: pen-filled at each six-monthly report, so white cells and light rules.

@@ -129,6 +129,11 @@ func (db *DB) StationByToken(ctx context.Context, token string) (*Station, error
 		WHERE token_hash = ? AND disabled = 0`, hashToken(token)))
 }
 
+// StationByName returns the station with the given name, or ErrNotFound.
+func (db *DB) StationByName(ctx context.Context, name string) (*Station, error) {
+	return scanStation(db.read.QueryRowContext(ctx, `SELECT `+stationColumns+` FROM stations WHERE name = ?`, name))
+}
+
 // Stations lists every station by name.
 func (db *DB) Stations(ctx context.Context) ([]Station, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+stationColumns+` FROM stations ORDER BY name`)
