@@ -194,18 +194,50 @@ func (s *Server) renderLogin(c *fiber.Ctx, username, message, desk string, statu
 	p := s.deskPage(c, "Masuk petugas", "")
 	p.Data["Username"] = username
 	p.Data["Message"] = message
-	p.Data["Next"] = safeNext(c.Query("lanjut", c.FormValue("lanjut")))
+	p.Data["Next"] = s.safeNext(c.Query("lanjut", c.FormValue("lanjut")))
 	p.Data["Desks"] = deskNumbers
 	p.Data["DeskChoice"] = desk
 	return c.Status(status).Render("desk/login", p, "layouts/officer")
 }
 
-// safeNext keeps the after-sign-in address inside the officer area.
-func safeNext(next string) string {
-	if strings.HasPrefix(next, "/petugas") && !strings.HasPrefix(next, "//") {
-		return next
+// safeNext keeps the after-sign-in address to a page of the officer area: a path that the route table
+// serves by GET, with its query re-encoded. Nothing else a request sent reaches the Location header:
+// not CR or LF (raw or percent-encoded), a second slash, a backslash, a scheme or a host.
+func (s *Server) safeNext(next string) string {
+	u, err := url.Parse(next) // refuses raw control characters
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || u.Fragment != "" {
+		return ""
+	}
+	for _, r := range s.deskRoutes() {
+		if r.Method == fiber.MethodGet && pathMatches(r.Path, u.Path) {
+			if q := u.Query(); len(q) > 0 {
+				return u.Path + "?" + q.Encode()
+			}
+			return u.Path
+		}
 	}
 	return ""
+}
+
+// pathMatches tells whether path is an address of the route pattern: literal segments equal, and
+// each :parameter one segment of lower-case letters, digits and hyphens.
+func pathMatches(pattern, path string) bool {
+	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(w, ":") {
+			if w != got[i] {
+				return false
+			}
+			continue
+		}
+		if got[i] == "" || len(got[i]) > 40 || strings.Trim(got[i], "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
@@ -250,7 +282,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := s.db.AuditEvent(c.UserContext(), actorOf(u), "sign-in", "meja "+desk+", ip "+ip); err != nil {
 		return err
 	}
-	to := safeNext(c.FormValue("lanjut"))
+	to := s.safeNext(c.FormValue("lanjut"))
 	if to == "" {
 		to = homeFor(u.Role)
 	}

@@ -84,7 +84,26 @@ var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 func (c *client) get(path string) (int, string) {
 	c.t.Helper()
-	resp, err := c.http.Get(c.base + path)
+	return c.getWith(path, nil)
+}
+
+// getHX loads a page as htmx does when the kiosk moves between screens (a whole-page load of a kiosk
+// form screen is a reload, which ends the draft).
+func (c *client) getHX(path string) (int, string) {
+	c.t.Helper()
+	return c.getWith(path, http.Header{"Hx-Request": {"true"}})
+}
+
+func (c *client) getWith(path string, header http.Header) (int, string) {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.base+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
 	}
