@@ -389,14 +389,12 @@ func containsStr(list []string, v string) bool {
 	return false
 }
 
-// reason reads the chosen or typed reason for returning or rejecting.
+// reason reads the chosen or typed reason for returning or rejecting; the job seeker reads it back
+// at the kiosk, so it is cleaned like the form.
 func reason(c *fiber.Ctx) string {
-	r := strings.TrimSpace(c.FormValue("alasan_lain"))
+	r := domain.CleanText(c.FormValue("alasan_lain"), 300)
 	if r == "" {
-		r = strings.TrimSpace(c.FormValue("alasan"))
-	}
-	if len([]rune(r)) > 300 {
-		r = string([]rune(r)[:300])
+		r = domain.CleanText(c.FormValue("alasan"), 300)
 	}
 	return r
 }
