@@ -40,8 +40,7 @@ type NotReadyError struct{ Message string }
 func (e *NotReadyError) Error() string { return e.Message }
 
 // deskStates are the states in which the desk may still check and change an application.
-var deskStates = []domain.State{domain.StateSubmitted, domain.StateCalled, domain.StateReturned,
-	domain.StateResubmitted, domain.StateVerified, domain.StatePhotographed}
+var deskStates = domain.DeskStates
 
 func inStates(s domain.State, list ...domain.State) bool {
 	for _, x := range list {

@@ -197,8 +197,7 @@ func (s *Server) applicationPage(c *fiber.Ctx) error {
 	p.Data["StateLabel"] = stateLabel(a.State)
 	p.Data["SourceLabel"] = sourceLabel(a.Source)
 	p.Data["CanDesk"] = canDesk(officerOf(c))
-	p.Data["AtDesk"] = a.State == domain.StateSubmitted || a.State == domain.StateResubmitted || a.State == domain.StateCalled ||
-		a.State == domain.StateReturned || a.State == domain.StateVerified || a.State == domain.StatePhotographed
+	p.Data["AtDesk"] = a.State.AtDesk()
 	svc, _ := domain.FindService("baru")
 	ticked := map[string]bool{}
 	for _, d := range a.Documents {
