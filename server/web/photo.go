@@ -33,7 +33,8 @@ const (
 	maxDecodeBytes = 64 << 20
 
 	// photoDecoders photos are decoded at once; more uploads wait their turn (photoDecodeWait at
-	// most), so a burst of uploads takes at most photoDecoders × maxDecodeBytes.
+	// most), so a burst of uploads decodes with at most photoDecoders × maxDecodeBytes (and a few
+	// MB each to resample, see card.FitPhoto).
 	photoDecoders = 2
 )
 
