@@ -43,7 +43,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer db.Close()
-	u := strings.ToLower(strings.TrimSpace(*username))
+	u := strings.ToLower(domain.CleanText(*username, 100)) // as CreateUser stores it
 	if sub != "list" && u == "" {
 		return errors.New("--username is required")
 	}
@@ -67,14 +67,14 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		if !r.Valid() {
 			return fmt.Errorf("--role %q: choose petugas, pengantar, kasi, operator or admin", *role)
 		}
-		if strings.TrimSpace(*name) == "" {
+		if domain.CleanText(*name, 100) == "" {
 			return errors.New("--name is required")
 		}
 		hash, err := readPassword(stdin, stderr)
 		if err != nil {
 			return err
 		}
-		if _, err := db.CreateUser(ctx, domain.Officer{Username: u, FullName: strings.TrimSpace(*name), NIP: domain.CleanDigits(*nip), Role: r}, hash); err != nil {
+		if _, err := db.CreateUser(ctx, domain.Officer{Username: u, FullName: *name, NIP: domain.CleanDigits(*nip), Role: r}, hash); err != nil {
 			return err
 		}
 		log.Info("user added", "username", u, "role", r)

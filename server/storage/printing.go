@@ -80,7 +80,7 @@ func newSecret() string {
 // AddStation registers a print station and returns its token. Only the token's hash is kept, so
 // the token is shown once.
 func (db *DB) AddStation(ctx context.Context, name string) (id int64, token string, err error) {
-	name = strings.TrimSpace(name)
+	name = domain.CleanText(name, 100) // shown on the operator page: no invisible characters
 	if name == "" {
 		return 0, "", errors.New("station name must not be empty")
 	}

@@ -200,12 +200,9 @@ func (s *Server) confirmPrinted(c *fiber.Ctx) error {
 // reprintCard voids the card of a job and prints a new one. It needs a reason: a reprint puts a
 // second card into the world, so the first must stop being valid.
 func (s *Server) reprintCard(c *fiber.Ctx) error {
-	reason := strings.TrimSpace(c.FormValue("alasan"))
+	reason := domain.CleanText(c.FormValue("alasan"), 200)
 	if reason == "" {
 		return &PublicError{fiber.StatusUnprocessableEntity, "Pilih alasan cetak ulang: kartu lama akan dibatalkan."}
-	}
-	if len(reason) > 200 {
-		reason = reason[:200]
 	}
 	return s.printAction(c, func(jobID int64, actor string) error {
 		job, err := s.db.PrintJob(c.UserContext(), jobID)
