@@ -32,14 +32,18 @@ func TestOperatorStationPowersInBrowser(t *testing.T) {
 	testbrowser.Step(t, ctx, "open token & remove", testbrowser.HTMXSettled(), chromedp.Click(sel+` details.manage summary`),
 		chromedp.WaitVisible(sel+` [data-disable-station]`))
 	testbrowser.Screenshot(t, ctx, "station-01-manage")
-	testbrowser.Step(t, ctx, "disable", chromedp.Click(sel+` [data-disable-station]`),
-		testbrowser.Void(chromedp.Poll[bool](`document.querySelector('`+sel+` [data-station-state]')?.textContent?.includes("Nonaktif")`)))
+	// A live refresh can replace the station between the wait and the tap; the button then submits
+	// as a plain form (the page reloads with the same result), so wait across a reload.
+	testbrowser.Step(t, ctx, "disable", chromedp.Click(sel+` [data-disable-station]`))
+	testbrowser.WaitAcrossReload(t, ctx, "disabled", `document.querySelector('`+sel+` [data-station-state]')?.textContent?.includes("Nonaktif")`)
 	if st, _ := srv.DB.Station(bg, station); !st.Disabled {
 		t.Fatal("station not disabled")
 	}
 	testbrowser.Screenshot(t, ctx, "station-02-disabled")
 
-	testbrowser.Step(t, ctx, "rotate", testbrowser.HTMXSettled(), chromedp.Click(sel+` details.manage summary`),
+	// A fresh page: the refresh the disable set off must not replace the panel while it is used.
+	testbrowser.Step(t, ctx, "rotate", chromedp.Navigate(srv.URL+"/petugas/cetak"), chromedp.WaitVisible(`#cetak`),
+		testbrowser.HTMXSettled(), chromedp.Click(sel+` details.manage summary`),
 		chromedp.WaitVisible(sel+` [data-rotate-station]`), chromedp.Click(sel+` [data-rotate-station]`),
 		chromedp.WaitVisible(`[data-station-token]`))
 	if token := textOf(t, ctx, `[data-station-token]`); !strings.HasPrefix(token, "ak1st_") {
@@ -51,8 +55,8 @@ func TestOperatorStationPowersInBrowser(t *testing.T) {
 
 	testbrowser.Step(t, ctx, "back and remove with the name typed", chromedp.Navigate(srv.URL+"/petugas/cetak"), chromedp.WaitVisible(`#cetak`),
 		testbrowser.HTMXSettled(), chromedp.Click(sel+` details.manage summary`), chromedp.WaitVisible(sel+` input[name=nama]`),
-		chromedp.SendKeys(sel+` input[name=nama]`, "Loket Cetak 1"), chromedp.Click(sel+` [data-remove-station]`),
-		testbrowser.Void(chromedp.Poll[bool](`!document.querySelector('`+sel+`')`)))
+		chromedp.SendKeys(sel+` input[name=nama]`, "Loket Cetak 1"), chromedp.Click(sel+` [data-remove-station]`))
+	testbrowser.WaitAcrossReload(t, ctx, "removed", `!!document.querySelector('#cetak') && !document.querySelector('`+sel+`')`)
 	if st, _ := srv.DB.Stations(bg); len(st) != 0 {
 		t.Fatalf("stations after remove: %+v", st)
 	}
