@@ -31,7 +31,8 @@ func (s *Server) initDesk() {
 		s.opts.LoginDelay = time.Second
 	}
 	s.events = newBroker(s.db, s.log)
-	s.throttle = newLoginThrottle(s.opts.LoginDelay)
+	s.accountLimit, s.addressLimit = domain.AccountSignInLimit, domain.AddressSignInLimit
+	s.accountLimit.Unit, s.addressLimit.Unit = s.opts.LoginDelay, s.opts.LoginDelay
 }
 
 func isDeskPath(p string) bool {
