@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -702,48 +703,54 @@ func (db *DB) ReprintCard(ctx context.Context, cardID int64, actor, reason strin
 	now := db.now()
 	var jobID int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var state string
-		if err := tx.QueryRowContext(ctx, `SELECT state FROM cards WHERE id = ?`, cardID).Scan(&state); errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		} else if err != nil {
+		old, _, err := cardFacts(ctx, tx, cardID)
+		if err != nil {
 			return err
 		}
-		if state != domain.CardActive {
+		if old.State != domain.CardActive {
 			return ErrBadState
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE cards SET state = ?, voided_at = ?, void_reason = ? WHERE id = ? AND state = ?`,
-			domain.CardVoided, formatTime(now), reason, cardID, domain.CardActive)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		var newCard int64
+		jobID, newCard, err = replaceCard(ctx, tx, now, old, actor, 0, reason)
+		if errors.Is(err, ErrStateChanged) {
 			return ErrBadState
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'cancelled', lease = NULL, lease_expires_at = NULL,
-			error = 'kartu diganti cetak ulang', updated_at = ? WHERE card_id = ? AND state IN ('queued', 'failed', 'needs_check', 'claimed')`,
-			formatTime(now), cardID); err != nil {
-			return err
-		}
-		cols, err := cardCopyColumns(ctx, tx)
 		if err != nil {
-			return err
-		}
-		res, err = tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
-			SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
-			FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), cardID)
-		if err != nil {
-			return err
-		}
-		newCard, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		if jobID, err = QueuePrintJob(ctx, tx, newCard, now); err != nil {
 			return err
 		}
 		return auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
 	})
 	return jobID, err
+}
+
+// replaceCard makes the next print of an active card's registration (same number, dates and
+// reports; a new serial), voids the old card with the reason, and queues the new one for printing,
+// in tx. A reprint or correction changes no count of the IPK report. It returns the new print job
+// and card.
+func replaceCard(ctx context.Context, tx *sql.Tx, now time.Time, old *CardRecord, actor string, userID int64, reason string) (jobID, newCard int64, err error) {
+	cols, err := cardCopyColumns(ctx, tx)
+	if err != nil {
+		return 0, 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
+		SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
+		FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), old.ID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if newCard, err = res.LastInsertId(); err != nil {
+		return 0, 0, err
+	}
+	day := domain.Day(now)
+	if err := voidCard(ctx, tx, now, old, newCard, day, actor, userID, reason, ""); err != nil {
+		return 0, 0, err
+	}
+	if _, err := recordCardEvent(ctx, tx, now, cardEvent{cardID: newCard, appID: old.ApplicationID, kind: domain.EventIssued,
+		to: domain.CardActive, on: day, actor: actor, userID: userID, reason: "pengganti kartu " + strconv.FormatInt(old.ID, 10) + ": " + reason}); err != nil {
+		return 0, 0, err
+	}
+	jobID, err = QueuePrintJob(ctx, tx, newCard, now)
+	return jobID, newCard, err
 }
 
 // cardCopyColumns lists the columns of cards that a reprint copies from the voided card: all but
@@ -762,7 +769,7 @@ func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 			return "", err
 		}
 		switch name {
-		case "id", "serial", "state", "created_at", "voided_at", "void_reason":
+		case "id", "serial", "state", "created_at", "voided_at", "void_reason", "replaced_by":
 		default:
 			cols = append(cols, name)
 		}
