@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	app := web.New(db, log, web.Options{PublicURL: cfg.PublicURL, MinAge: cfg.MinAge, CSRFKey: csrfKey,
-		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn, Signer: signer, RegNoPattern: cfg.RegNoPattern}, time.Now)
+		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn, Signer: signer, RegNoPattern: cfg.RegNoPattern, Report: cfg.IPK}, time.Now)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -38,6 +38,10 @@ func (s *Server) deskRoutes() []deskRoute {
 	everyone := domain.Roles
 	admin := []domain.Role{domain.RoleAdmin}
 	printing := []domain.Role{domain.RoleOperator, domain.RoleAdmin}
+	// The IPK report: a Petugas or the admin makes it (SOP 18), the Kasi IPK approves it (SOP 19).
+	reports := []domain.Role{domain.RolePetugas, domain.RoleKasi, domain.RoleAdmin}
+	reportMakers := []domain.Role{domain.RolePetugas, domain.RoleAdmin}
+	kasi := []domain.Role{domain.RoleKasi}
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []deskRoute{
 		{get, "/petugas", watch, s.queuePage},
@@ -75,6 +79,13 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/cetak/tugas/:id/batal", printing, s.cancelPrint},
 		{post, "/petugas/cetak/tugas/:id/tercetak", printing, s.confirmPrinted},
 		{post, "/petugas/cetak/tugas/:id/cetak-ulang", printing, s.reprintCard},
+		{get, "/petugas/laporan", reports, s.reportsPage},
+		{get, "/petugas/laporan/ipk/:bulan", reports, s.reportPage},
+		{get, "/petugas/laporan/ipk/:bulan/orang", reports, s.reportPeople},
+		{get, "/petugas/laporan/ipk/:bulan/xlsx", reports, s.reportFile(storage.FormatXLSX)},
+		{get, "/petugas/laporan/ipk/:bulan/pdf", reports, s.reportFile(storage.FormatPDF)},
+		{post, "/petugas/laporan/ipk/:bulan/ajukan", reportMakers, s.submitReport},
+		{post, "/petugas/laporan/ipk/:bulan/setujui", kasi, s.approveReport},
 	}
 }
 
@@ -93,8 +104,11 @@ func (s *Server) registerDesk(app *fiber.App) {
 
 // homeFor is where an officer lands after signing in.
 func homeFor(r domain.Role) string {
-	if r == domain.RoleOperator {
+	switch r {
+	case domain.RoleOperator:
 		return "/petugas/cetak"
+	case domain.RoleKasi:
+		return "/petugas/laporan" // the Kasi's work: reviewing and approving the IPK report
 	}
 	return "/petugas"
 }

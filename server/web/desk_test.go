@@ -168,7 +168,7 @@ func TestDeskRoutesByRole(t *testing.T) {
 		t.Fatalf("only %d routes in the table", len(routes))
 	}
 	for _, rt := range routes {
-		path := strings.NewReplacer(":id", strconv.FormatInt(app.ID, 10), ":face", "1").Replace(rt.Path)
+		path := strings.NewReplacer(":id", strconv.FormatInt(app.ID, 10), ":face", "1", ":bulan", "2026-10").Replace(rt.Path)
 		allowed := map[domain.Role]bool{}
 		for _, r := range rt.Roles {
 			allowed[r] = true

@@ -41,6 +41,9 @@ type Options struct {
 	SessionIdle  time.Duration // an officer session ends after this long unused (default 30 min)
 	SessionMax   time.Duration // and after this long in any case (default 10 h)
 	LoginDelay   time.Duration // the first sign-in wait past the free attempts; it doubles per attempt (default 1 s)
+
+	// Report says which IPK tables are counted per quarter; zero means domain.DefaultReportSettings.
+	Report domain.ReportSettings
 }
 
 // Server holds the dependencies of the handlers.
@@ -225,6 +228,9 @@ func templateFuncs() template.FuncMap {
 			return code + " · " + domain.LabelOf(domain.KBLISections, code)
 		},
 		"eduCode": domain.EducationCodeLabel,
+		// figureURL is the people page of a report figure; the query is the report's own encoding
+		// (domain.Figure.Query), already escaped.
+		"figureURL": func(base, query string) template.URL { return template.URL(base + "?" + query) },
 		// waktu is a moment as the office reads it: "27 November 2026 09.15 WITA".
 		"waktu": func(t time.Time) string {
 			w := t.In(domain.OfficeZone)
