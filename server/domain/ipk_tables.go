@@ -678,28 +678,22 @@ func vacancyNotes(vacancies []Count) []string {
 	return []string{"Lowongan untuk laki-laki atau perempuan tidak masuk kolom L maupun P tabel ini; jumlahnya ada pada III/1 bagian II kolom L+P."}
 }
 
-// What a table splits its counts by (IPKCounter's by).
-const (
-	ByAge        = "umur"       // III/1 part I: sex and age group at the period's end
-	ByEducation  = "pendidikan" // III/2, III/4: sex, level and IPK code
-	ByKBJI       = "kbji"       // III/3, III/5: sex and KBJI major group
-	ByGraduation = "lulus"      // III/7: level and years since graduation
-	BySex        = "jk"         // III/1 part II: requested sex only
-	ByKBLI       = "kbli"       // III/6: sex and KBLI section
-)
-
-// IPKCounter counts what the tables show; storage implements it over the dated events.
+// IPKCounter counts what the tables show; storage implements it over the dated events. Each call
+// returns the counts of one period split by everything the tables split by (sex, age group,
+// education level and code, KBJI group, years since graduation; for vacancies the requested sex,
+// education, KBJI group and KBLI section): one pass over the data serves every table of the period.
 type IPKCounter interface {
-	SeekerCounts(p Period, by string) ([]Count, error)
+	SeekerCounts(p Period) ([]Count, error)
 	PlacementCounts(p Period) ([]PlacementCount, error)
 	// VacancyCounts returns nil (and no error) while the system records no vacancies.
-	VacancyCounts(p Period, by string) ([]Count, error)
+	VacancyCounts(p Period) ([]Count, error)
 }
 
 // BuildReport counts and lays out every table of the report of month m, each over the period the
 // settings give it; a quarterly table outside its quarter's last month is named in Omitted.
 func BuildReport(m Period, s ReportSettings, c IPKCounter) (*IPKReport, error) {
 	r := &IPKReport{Month: m}
+	counts := periodCounts{c: c, seekers: map[Period][]Count{}, vacancies: map[Period][]Count{}}
 	for _, id := range IPKTables {
 		p, ok := s.PeriodOf(id, m)
 		if !ok {
@@ -707,7 +701,7 @@ func BuildReport(m Period, s ReportSettings, c IPKCounter) (*IPKReport, error) {
 			r.Omitted = append(r.Omitted, "Tabel "+id+" dihitung per triwulan: masuk laporan bulan "+MonthPeriod(q.End).Name()+" ("+q.Name()+").")
 			continue
 		}
-		t, err := buildTable(id, p, c)
+		t, err := counts.table(id, p)
 		if err != nil {
 			return nil, err
 		}
@@ -716,36 +710,60 @@ func BuildReport(m Period, s ReportSettings, c IPKCounter) (*IPKReport, error) {
 	return r, nil
 }
 
-func buildTable(id string, p Period, c IPKCounter) (Table, error) {
-	seekers := func(by string, build func(Period, []Count) Table) (Table, error) {
-		counts, err := c.SeekerCounts(p, by)
+// periodCounts asks the counter once per period and kind, for all the tables of that period.
+type periodCounts struct {
+	c                  IPKCounter
+	seekers, vacancies map[Period][]Count
+}
+
+func (pc periodCounts) seekersOf(p Period) ([]Count, error) {
+	if c, ok := pc.seekers[p]; ok {
+		return c, nil
+	}
+	c, err := pc.c.SeekerCounts(p)
+	pc.seekers[p] = c
+	return c, err
+}
+
+func (pc periodCounts) vacanciesOf(p Period) ([]Count, error) {
+	if c, ok := pc.vacancies[p]; ok {
+		return c, nil
+	}
+	c, err := pc.c.VacancyCounts(p)
+	pc.vacancies[p] = c
+	return c, err
+}
+
+func (pc periodCounts) table(id string, p Period) (Table, error) {
+	seekers := func(build func(Period, []Count) Table) (Table, error) {
+		counts, err := pc.seekersOf(p)
 		return build(p, counts), err
 	}
-	vacancies := func(by string, build func(Period, []Count) Table) (Table, error) {
-		counts, err := c.VacancyCounts(p, by)
+	vacancies := func(build func(Period, []Count) Table) (Table, error) {
+		counts, err := pc.vacanciesOf(p)
 		return build(p, counts), err
 	}
 	switch id {
 	case TableIII1:
-		s, err := c.SeekerCounts(p, ByAge)
+		s, err := pc.seekersOf(p)
 		if err != nil {
 			return Table{}, err
 		}
-		v, err := c.VacancyCounts(p, BySex)
+		v, err := pc.vacanciesOf(p)
 		return BuildIII1(p, s, v), err
 	case TableIII2:
-		return seekers(ByEducation, BuildIII2)
+		return seekers(BuildIII2)
 	case TableIII3:
-		return seekers(ByKBJI, BuildIII3)
+		return seekers(BuildIII3)
 	case TableIII4:
-		return vacancies(ByEducation, BuildIII4)
+		return vacancies(BuildIII4)
 	case TableIII5:
-		return vacancies(ByKBJI, BuildIII5)
+		return vacancies(BuildIII5)
 	case TableIII6:
-		return vacancies(ByKBLI, BuildIII6)
+		return vacancies(BuildIII6)
 	case TableIII7:
-		return seekers(ByGraduation, BuildIII7)
+		return seekers(BuildIII7)
 	}
-	placed, err := c.PlacementCounts(p)
+	placed, err := pc.c.PlacementCounts(p)
 	return BuildIII8(p, placed), err
 }

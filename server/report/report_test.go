@@ -19,20 +19,10 @@ import (
 // and, when vacancies is set, vacancies.
 type fixedCounter struct{ vacancies bool }
 
-func (fixedCounter) SeekerCounts(p domain.Period, by string) ([]domain.Count, error) {
-	switch by {
-	case domain.ByAge:
-		return []domain.Count{{Sex: "L", Age: 0, Grad: -1, N: [5]int{3, 2, 1, 0, 4}}, {Sex: "P", Age: 1, Grad: -1, N: [5]int{5, 4, 2, 1, 6}},
-			{Sex: "P", Age: 4, Grad: -1, N: [5]int{1, 0, 0, 1, 0}}}, nil
-	case domain.ByEducation:
-		return []domain.Count{{Sex: "L", Age: -1, Grad: -1, EduLevel: "SMK", EduCode: "3404", N: [5]int{3, 2, 1, 0, 4}},
-			{Sex: "P", Age: -1, Grad: -1, EduLevel: "S1", EduCode: "6501", N: [5]int{6, 4, 2, 2, 6}}}, nil
-	case domain.ByKBJI:
-		return []domain.Count{{Sex: "L", Age: -1, Grad: -1, KBJI: "5", N: [5]int{3, 2, 1, 0, 4}}, {Sex: "P", Age: -1, Grad: -1, KBJI: "2", N: [5]int{6, 4, 2, 2, 6}}}, nil
-	case domain.ByGraduation:
-		return []domain.Count{{Age: -1, Grad: 0, EduLevel: "SMK", N: [5]int{3, 2, 1, 0, 4}}, {Age: -1, Grad: 1, EduLevel: "S1", N: [5]int{6, 4, 2, 2, 6}}}, nil
-	}
-	return nil, nil
+func (fixedCounter) SeekerCounts(domain.Period) ([]domain.Count, error) {
+	return []domain.Count{{Sex: "L", Age: 0, EduLevel: "SMK", EduCode: "3404", KBJI: "5", Grad: 0, N: [5]int{3, 2, 1, 0, 4}},
+		{Sex: "P", Age: 1, EduLevel: "S1", EduCode: "6501", KBJI: "2", Grad: 1, N: [5]int{5, 4, 2, 1, 6}},
+		{Sex: "P", Age: 4, EduLevel: "S1", EduCode: "6501", KBJI: "2", Grad: 1, N: [5]int{1, 0, 0, 1, 0}}}, nil
 }
 
 func (fixedCounter) PlacementCounts(domain.Period) ([]domain.PlacementCount, error) {
@@ -40,7 +30,7 @@ func (fixedCounter) PlacementCounts(domain.Period) ([]domain.PlacementCount, err
 		{Sex: "P", EduLevel: "S1", Type: "AKAN", Employer: "bumn", N: 2}}, nil
 }
 
-func (c fixedCounter) VacancyCounts(domain.Period, string) ([]domain.Count, error) {
+func (c fixedCounter) VacancyCounts(domain.Period) ([]domain.Count, error) {
 	if !c.vacancies {
 		return nil, nil
 	}

@@ -163,21 +163,37 @@ func checkIII1(t *testing.T, tb *domain.Table) {
 // ledger: per sex and age group (index len(AgeGroups) for under 15), the five measures.
 func expectedIII1(t *testing.T, db *storage.DB, p domain.Period) map[[2]string][5]int {
 	t.Helper()
-	rows, err := db.RowsForTest(context.Background(), `SELECT a.sex, a.birth_date, r.on_day,
-		coalesce((SELECT e.on_day FROM card_events e WHERE e.application_id = a.id AND e.ipk IN ('ditempatkan', 'dihapuskan') ORDER BY e.id LIMIT 1), ''),
-		coalesce((SELECT e.ipk FROM card_events e WHERE e.application_id = a.id AND e.ipk IN ('ditempatkan', 'dihapuskan') ORDER BY e.id LIMIT 1), '')
-		FROM card_events r JOIN applications a ON a.id = r.application_id WHERE r.ipk = 'terdaftar'`)
+	// Each registration's first counted end, from the events in the order they were recorded.
+	events, err := db.RowsForTest(context.Background(), `SELECT application_id, ipk, on_day FROM card_events WHERE ipk != '' ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
+	}
+	type span struct{ reg, end, kind string }
+	spans := map[string]*span{}
+	for _, e := range events {
+		s := spans[e[0]]
+		switch {
+		case e[1] == domain.IPKRegistered && s == nil:
+			spans[e[0]] = &span{reg: e[2], end: "9999-12-31"}
+		case e[1] != domain.IPKRegistered && s != nil && s.kind == "":
+			s.end, s.kind = e[2], e[1]
+		}
+	}
+	people, err := db.RowsForTest(context.Background(), `SELECT id, sex, birth_date FROM applications`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	for _, p := range people {
+		if s := spans[p[0]]; s != nil {
+			rows = append(rows, []string{p[1], p[2], s.reg, s.end, s.kind})
+		}
 	}
 	out := map[[2]string][5]int{}
 	s, e := p.Start.Format("2006-01-02"), p.End.Format("2006-01-02")
 	for _, r := range rows {
 		birth, _ := time.Parse("2006-01-02", r[1])
 		reg, end, kind := r[2], r[3], r[4]
-		if end == "" {
-			end = "9999-12-31"
-		}
 		if reg > e || end < s {
 			continue
 		}

@@ -46,6 +46,8 @@ CREATE INDEX ipk_ledger_open ON ipk_ledger(application_id) WHERE end_ipk = '';
 -- the counts need, so they are read from it alone.
 CREATE INDEX ipk_ledger_span ON ipk_ledger(end_day, reg_day, sex, birth_date, edu_level, edu_code, edu_year, kbji, end_ipk);
 CREATE INDEX ipk_ledger_end_event ON ipk_ledger(end_event_id);
+-- III/8 reads each placement by the event that placed the card.
+CREATE INDEX placements_event ON placements(event_id);
 
 -- The registrations before this migration, from the events the card-life migration recorded.
 INSERT INTO ipk_ledger (application_id, reg_event_id, sex, birth_date, edu_level, edu_code, edu_year, kbji, reg_day)
