@@ -186,9 +186,12 @@ var ContactFields = []string{"phone", "email", "street", "rt", "rw", "kecamatan"
 // Apply copies the posted new contact data, cleaned like the Daftar Isian.
 func (c *ContactChange) Apply(v url.Values) {
 	var f Form
-	f.apply(ContactFields, v)
+	f.ApplyContact(v)
 	*c = contactOf(&f)
 }
+
+// ApplyContact copies the posted contact fields (ContactFields) into the form.
+func (f *Form) ApplyContact(v url.Values) { f.apply(ContactFields, v) }
 
 func contactOf(f *Form) ContactChange {
 	return ContactChange{Phone: f.Phone, Email: f.Email, Street: f.Street, RT: f.RT, RW: f.RW,

@@ -121,6 +121,9 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 	p.Data["State"] = state
 	p.Data["States"] = stateFilters
 	p.Data["Rows"] = s.queueRows(items)
+	if p.Data["Visits"], err = s.visitsForQueue(c); err != nil {
+		return err
+	}
 	p.Data["CanDesk"] = canDesk(officerOf(c))
 	p.Data["CSRF"] = p.CSRF
 	c.Set("Vary", "HX-Request")
@@ -133,7 +136,11 @@ func (s *Server) queueFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c))})
+	visits, err := s.visitsForQueue(c)
+	if err != nil {
+		return err
+	}
+	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "Visits": visits, "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c))})
 }
 
 type queueRow struct {
