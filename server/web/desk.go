@@ -90,6 +90,8 @@ func sourceLabel(src string) string {
 		return "Meja petugas"
 	case "manual":
 		return "Kartu manual"
+	case "perpanjangan":
+		return "Perpanjangan kartu"
 	}
 	return src
 }

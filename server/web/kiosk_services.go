@@ -463,7 +463,11 @@ func (s *Server) phoneStatus(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		view["Ticket"], view["Service"], view["Today"] = app.Ticket, "Kartu kuning (AK/I) baru", app.TicketDay == domain.OfficeDay(s.now())
+		service := "Kartu kuning (AK/I) baru"
+		if app.Source == "perpanjangan" {
+			service = "Perpanjangan kartu kuning (AK/I)"
+		}
+		view["Ticket"], view["Service"], view["Today"] = app.Ticket, service, app.TicketDay == domain.OfficeDay(s.now())
 		view["State"] = app.State.PublicText()
 		if app.State == domain.StateCalled {
 			if d, err := s.db.DeskApplication(c.UserContext(), app.ID); err == nil {
