@@ -312,9 +312,12 @@ func (db *DB) SetDocuments(ctx context.Context, id, userID int64, docs []string)
 	})
 }
 
-// FieldChange is one corrected field of the Daftar Isian.
+// FieldChange is one corrected field of the Daftar Isian. At and By (the officer's name) are filled
+// when it is read back.
 type FieldChange struct {
 	Field, Old, New string
+	At              time.Time
+	By              string
 }
 
 // CorrectApplication stores the corrected form of an application the officer saw in state seen,
@@ -353,9 +356,10 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 	})
 }
 
-// Corrections returns the corrections of an application, oldest first.
+// Corrections returns the corrections of an application, oldest first, with who made them and when.
 func (db *DB) Corrections(ctx context.Context, id int64) ([]FieldChange, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT field, old_value, new_value FROM corrections WHERE application_id = ? ORDER BY id`, id)
+	rows, err := db.read.QueryContext(ctx, `SELECT c.field, c.old_value, c.new_value, c.at, coalesce(u.full_name, '')
+		FROM corrections c LEFT JOIN users u ON u.id = c.user_id WHERE c.application_id = ? ORDER BY c.id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -363,9 +367,11 @@ func (db *DB) Corrections(ctx context.Context, id int64) ([]FieldChange, error) 
 	var out []FieldChange
 	for rows.Next() {
 		var c FieldChange
-		if err := rows.Scan(&c.Field, &c.Old, &c.New); err != nil {
+		var at string
+		if err := rows.Scan(&c.Field, &c.Old, &c.New, &at, &c.By); err != nil {
 			return nil, err
 		}
+		c.At = parseTime(at)
 		out = append(out, c)
 	}
 	return out, rows.Err()

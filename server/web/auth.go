@@ -51,6 +51,7 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/baru", desk, s.walkInSubmit},
 		{get, "/petugas/manual", desk, s.manualForm},
 		{post, "/petugas/manual", desk, s.manualSubmit},
+		{get, "/petugas/kode-pendidikan", desk, s.deskEduCodeOptions},
 		{get, "/petugas/permohonan/:id", watch, s.applicationPage},
 		{post, "/petugas/permohonan/:id/panggil", desk, s.callApplication},
 		{post, "/petugas/permohonan/:id/dokumen", desk, s.saveDocuments},

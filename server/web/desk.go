@@ -280,30 +280,11 @@ func formSummary(f *domain.Form) []summaryRow {
 	if f.RT != "" || f.RW != "" {
 		addr += ", RT " + f.RT + "/RW " + f.RW
 	}
-	edu := f.EduLevel
-	if f.EduMajor != "" {
-		edu += " " + f.EduMajor
-	}
-	if f.EduSchool != "" {
-		edu += ", " + f.EduSchool
-	}
-	if f.EduYear != "" {
-		edu += " (" + f.EduYear + ")"
-	}
-	var exp []string
-	for _, x := range f.Experiences {
-		if x.Position != "" {
-			exp = append(exp, x.Position+" di "+x.Employer)
-		}
-	}
-	if f.NeverWorked || len(exp) == 0 {
-		exp = []string{"Belum pernah bekerja"}
-	}
 	langs := strings.Join(f.Languages, ", ")
 	if f.LanguageOther != "" {
 		langs = strings.TrimPrefix(langs+", "+f.LanguageOther, ", ")
 	}
-	return []summaryRow{
+	rows := []summaryRow{
 		{"NIK", f.NIK},
 		{"Nama lengkap", f.FullName},
 		{"Tempat, tgl lahir", f.BirthPlace + ", " + birth},
@@ -311,11 +292,64 @@ func formSummary(f *domain.Form) []summaryRow {
 		{"Alamat", addr + ", " + f.Kelurahan + ", " + f.KecamatanName()},
 		{"HP / e-mail", strings.TrimSuffix(f.Phone+" / "+f.Email, " / ")},
 		{"Status, agama", f.Marital + ", " + f.Religion},
-		{"Pendidikan", edu},
-		{"Bahasa asing", langs},
-		{"Pengalaman", strings.Join(exp, "; ")},
-		{"Pekerjaan diinginkan", domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI) + strings.TrimSuffix(" — "+f.DesiredPosition, " — ")},
 	}
+	for _, e := range f.Education() {
+		v := strings.Join(nonEmpty(e.School, e.Major), ", ")
+		if e.Year != "" {
+			v += " (" + e.Year + ")"
+		}
+		rows = append(rows, summaryRow{"Pendidikan " + e.Level, v})
+	}
+	rows = append(rows, summaryRow{"Kode pendidikan", domain.EducationCodeLabel(f.EduCode)})
+	for _, t := range f.Trainings {
+		if t.Name != "" {
+			rows = append(rows, summaryRow{"Pelatihan", strings.Join(nonEmpty(t.Name, t.Institution), ", ") + " (" + t.Year + ")"})
+		}
+	}
+	rows = append(rows, summaryRow{"Bahasa asing", langs})
+	worked := false
+	for _, x := range f.Experiences {
+		if x.Position == "" {
+			continue
+		}
+		worked = true
+		v := x.Position + " di " + x.Employer
+		if x.Sector != "" {
+			v += " (KBLI " + x.Sector + ")"
+		}
+		if x.Years != "" || x.Months != "" {
+			v += ", " + strings.TrimSpace(strings.TrimSuffix(x.Years+" th", " th")+" "+strings.TrimSuffix(x.Months+" bln", " bln"))
+		}
+		rows = append(rows, summaryRow{"Pengalaman", v})
+	}
+	if !worked {
+		rows = append(rows, summaryRow{"Pengalaman", "Belum pernah bekerja"})
+	}
+	wage := ""
+	if f.DesiredWage != "" {
+		wage = formatRupiah(f.DesiredWage) + " per bulan"
+	}
+	sector := ""
+	if f.DesiredSector != "" {
+		sector = f.DesiredSector + " · " + domain.LabelOf(domain.KBLISections, f.DesiredSector)
+	}
+	return append(rows,
+		summaryRow{"Pekerjaan diinginkan", domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI) + strings.TrimSuffix(" — "+f.DesiredPosition, " — ")},
+		summaryRow{"Bidang usaha diinginkan", sector},
+		summaryRow{"Perusahaan dituju", f.TargetCompany},
+		summaryRow{"Lokasi, upah", strings.Trim(domain.LabelOf(domain.DesiredLocations, f.DesiredLocation)+strings.TrimSuffix(" ("+f.DesiredCountry+")", " ()")+", "+wage, ", ")},
+		summaryRow{"Keterangan", f.Remarks},
+	)
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (s *Server) deskError(err error) error {

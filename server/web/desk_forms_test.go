@@ -27,7 +27,14 @@ func TestWalkInAndManualCard(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "tidak sesuai dengan NIK") || !strings.Contains(body, "Jl. Gatot Subroto Barat No. 12") {
 		t.Fatalf("walk-in with a NIK/date mismatch: %d\n%.1200s", code, body)
 	}
-	code, loc, _ := c.post("/petugas/baru", formValues(deskForm(1)))
+	// The job seeker's declaration and consent are recorded at the desk too.
+	code, _, body = c.post("/petugas/baru", formValues(deskForm(1)))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-agreed"`) {
+		t.Fatalf("walk-in without the declaration: %d", code)
+	}
+	good := formValues(deskForm(1))
+	good.Set("setuju", "1")
+	code, loc, _ := c.post("/petugas/baru", good)
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/petugas/permohonan/") {
 		t.Fatalf("walk-in: %d %s", code, loc)
 	}

@@ -88,6 +88,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	app.Get("/layanan/:service", s.requirements)
 	app.Post("/layanan/:service", s.checkRequirements)
 	app.Get("/daftar/kelurahan", s.kelurahanOptions)
+	app.Get("/daftar/kode-pendidikan", s.eduCodeOptions)
 	app.Get("/daftar/periksa", s.review)
 	app.Post("/daftar/kirim", s.submit)
 	app.Get("/daftar/:step", s.showStep)
@@ -213,6 +214,21 @@ func templateFuncs() template.FuncMap {
 			}
 			return out
 		},
-		"field": newField,
+		"field":      newField,
+		"pick":       newSelect,
+		"rupiah":     formatRupiah,
+		"fieldLabel": domain.FieldLabel,
+		"kbli": func(code string) string {
+			if code == "" {
+				return ""
+			}
+			return code + " · " + domain.LabelOf(domain.KBLISections, code)
+		},
+		"eduCode": domain.EducationCodeLabel,
+		// waktu is a moment as the office reads it: "27 November 2026 09.15 WITA".
+		"waktu": func(t time.Time) string {
+			w := t.In(domain.OfficeZone)
+			return domain.FormatDate(w) + " " + w.Format("15.04") + " WITA"
+		},
 	}
 }
