@@ -451,7 +451,7 @@ func TestCardDataFromApprovedCard(t *testing.T) {
 	}
 	if cd.RegNumber != "5171 271126 000001" || cd.NIK != app.NIK || cd.Photo == nil || cd.PengantarKerja.Name != "Pejabat pengantar" ||
 		cd.IssuedOn.Format("2006-01-02") != "2026-11-27" || cd.ValidUntil.Format("2006-01-02") != "2028-11-27" || cd.Sex != "Laki-laki" ||
-		len(cd.Education) != 1 || cd.Education[0].Year != 2019 {
+		len(cd.Education) != 3 || cd.Education[0].Level != "SD" || cd.Education[2].Year != 2019 {
 		t.Fatalf("card data = %+v", cd)
 	}
 }
