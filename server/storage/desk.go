@@ -481,6 +481,13 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 		if err := json.Unmarshal([]byte(form), &f); err != nil {
 			return err
 		}
+		if f.NIKMismatch() != nil {
+			if ok, err := acceptedNIK(ctx, tx, a.ApplicationID); err != nil {
+				return err
+			} else if ok == nil {
+				return &NotReadyError{"NIK tidak sesuai dengan tanggal lahir atau jenis kelamin: periksa KTP, lalu terima NIK dengan alasan atau koreksi data."}
+			}
+		}
 		if ok, err := activePengantar(ctx, tx, a.PengantarID); err != nil {
 			return err
 		} else if !ok {
