@@ -344,6 +344,9 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrStateChanged
 		}
+		if err := saveFormRows(ctx, tx, id, f); err != nil {
+			return err
+		}
 		names := make([]string, len(changes))
 		for i, c := range changes {
 			names[i] = c.Field
@@ -671,6 +674,9 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 			return err
 		}
 		if appID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := saveFormRows(ctx, tx, appID, m.Form); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)
