@@ -71,6 +71,7 @@ func TestKioskKeyboardClearKey(t *testing.T) {
 	if v := valueOf(t, ctx, "#f-birth_place"); v != "Tabanan" {
 		t.Fatalf("typed %q", v)
 	}
+	testbrowser.Screenshot(t, ctx, "trial-keyboard-clear-key")
 	testbrowser.Step(t, ctx, "clear", chromedp.Click(`.osk button[data-key="Hapus semua"]`), tapKeys("gianyar"))
 	if v := valueOf(t, ctx, "#f-birth_place"); v != "Gianyar" {
 		t.Errorf("after \"Hapus semua\" and typing again: %q, want \"Gianyar\"", v)
