@@ -95,6 +95,9 @@ func TestDeskDatesInIndonesian(t *testing.T) {
 		t.Errorf("month choices %q, %v", months, err)
 	}
 	testbrowser.Screenshot(t, ctx, "desk-manual-date")
+	// The same form offers the IPK codes of the level chosen (level then field).
+	testbrowser.Step(t, ctx, "IPK codes follow the level", choose(`#f-edu_level`, "S1"),
+		testbrowser.Void(chromedp.Poll[bool](`!!document.querySelector("#f-edu_code optgroup[label='S1 Sosial dan Budaya'] option[value='6501']")`)))
 }
 
 // TestOperatorCountsPrinted: the operator page counted "Dicetak 0" beside four printed jobs (it
