@@ -65,7 +65,9 @@ func TestFormRowsFollowTheForm(t *testing.T) {
 	}
 
 	// A card made by hand during an outage has its rows too.
-	id, err := db.EnterManualCard(ctx, storage.ManualCard{Form: s1Form(3), RegNumber: "5171 100326 000900", IssuedOn: morning, UserID: petugas})
+	pengantar := addOfficer(t, db, "pengantar", domain.RolePengantar)
+	id, err := db.EnterManualCard(ctx, storage.ManualCard{Form: s1Form(3), RegNumber: "5171 100326 000900", IssuedOn: morning,
+		PengantarID: pengantar, UserID: petugas})
 	if err != nil {
 		t.Fatal(err)
 	}
