@@ -569,6 +569,9 @@ func writeContact(ctx context.Context, tx *sql.Tx, now time.Time, appID int64, c
 	if _, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, updated_at = ? WHERE id = ?`, string(b), formatTime(now), appID); err != nil {
 		return nil, err
 	}
+	if err := saveFormRows(ctx, tx, appID, &f); err != nil {
+		return nil, err
+	}
 	if userID != 0 {
 		for field, was := range old {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (application_id, at, user_id, field, old_value, new_value)
@@ -747,6 +750,13 @@ func (db *DB) StartRenewal(ctx context.Context, cardID, userID, visitID int64, d
 		if appID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		var f domain.Form
+		if err := json.Unmarshal([]byte(form), &f); err != nil {
+			return err
+		}
+		if err := saveFormRows(ctx, tx, appID, &f); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO calls (application_id, ticket, desk, user_id, at) VALUES (?, ?, ?, ?, ?)`,
 			appID, ticket, desk, userID, formatTime(now)); err != nil {
 			return err
@@ -811,6 +821,9 @@ func (db *DB) CorrectCard(ctx context.Context, cardID, userID int64, f *domain.F
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, nik = ?, full_name = ?, birth_date = ?, sex = ?, updated_at = ?
 			WHERE id = ?`, string(data), f.NIK, f.FullName, birth.Format(dayFormat), f.Sex, formatTime(now), c.ApplicationID); err != nil {
+			return err
+		}
+		if err := saveFormRows(ctx, tx, c.ApplicationID, f); err != nil {
 			return err
 		}
 		names := make([]string, len(changes))

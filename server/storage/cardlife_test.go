@@ -173,6 +173,9 @@ func TestCardLifeWalk(t *testing.T) {
 	if err != nil || renewal.Ticket != "C-001" || renewal.State != domain.StateCalled || renewal.NIK != testForm(1).NIK {
 		t.Fatalf("renewal application = %+v, %v", renewal, err)
 	}
+	if rows, err := db.EducationRows(ctx, appID); err != nil || len(rows) == 0 {
+		t.Fatalf("the renewal's education rows: %+v, %v", rows, err)
+	}
 	readyToApprove(t, db, appID, officer)
 	got, err := db.Approve(ctx, storage.Approval{ApplicationID: appID, UserID: officer, PengantarID: pengantar, Pattern: domain.DefaultRegNoPattern})
 	if err != nil {
@@ -278,10 +281,15 @@ func TestCorrectionKeepsTheRegistration(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := testForm(1)
-	f.FullName = "I Wayan Sudarmawan"
-	job, err := db.CorrectCard(ctx, card.ID, officer, f, []storage.FieldChange{{Field: "full_name", Old: "I Wayan Sudarma", New: f.FullName}})
+	f.FullName, f.EduSchool = "I Wayan Sudarmawan", "SMA Negeri 7 Denpasar"
+	job, err := db.CorrectCard(ctx, card.ID, officer, f, []storage.FieldChange{{Field: "full_name", Old: "I Wayan Sudarma", New: f.FullName},
+		{Field: "edu_school", Old: "SMA Negeri 4 Denpasar", New: f.EduSchool}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The form's tables (migration 071) follow the corrected form.
+	if rows, err := db.EducationRows(ctx, card.ApplicationID); err != nil || len(rows) == 0 || rows[len(rows)-1].School != "SMA Negeri 7 Denpasar" {
+		t.Fatalf("education rows after the correction: %+v, %v", rows, err)
 	}
 	pj, err := db.PrintJob(ctx, job)
 	if err != nil || pj.CardSerial != 2 || pj.RegNumber != card.RegNumber || pj.HolderName != "I Wayan Sudarmawan" {

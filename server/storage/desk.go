@@ -344,6 +344,9 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrStateChanged
 		}
+		if err := saveFormRows(ctx, tx, id, f); err != nil {
+			return err
+		}
 		names := make([]string, len(changes))
 		for i, c := range changes {
 			names[i] = c.Field
@@ -480,6 +483,13 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 		var f domain.Form
 		if err := json.Unmarshal([]byte(form), &f); err != nil {
 			return err
+		}
+		if f.NIKMismatch() != nil {
+			if ok, err := acceptedNIK(ctx, tx, a.ApplicationID); err != nil {
+				return err
+			} else if ok == nil {
+				return &NotReadyError{"NIK tidak sesuai dengan tanggal lahir atau jenis kelamin: periksa KTP, lalu terima NIK dengan alasan atau koreksi data."}
+			}
 		}
 		if ok, err := activePengantar(ctx, tx, a.PengantarID); err != nil {
 			return err
@@ -667,6 +677,9 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 			return err
 		}
 		if appID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := saveFormRows(ctx, tx, appID, m.Form); err != nil {
 			return err
 		}
 		res, err = tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)

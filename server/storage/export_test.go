@@ -1,6 +1,9 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ExecForTest runs a statement on the write connection, for tests that must put the database into a
 // state no exported method produces (for example an application already handed over).
@@ -40,4 +43,10 @@ func (db *DB) RowsForTest(ctx context.Context, query string, args ...any) ([][]s
 		out = append(out, row)
 	}
 	return out, rows.Err()
+}
+
+// OpenUpTo opens the database applying migrations only up to number last, for a test that re-runs
+// one migration on a database where later ones are already applied.
+func OpenUpTo(ctx context.Context, dir string, now func() time.Time, last int) (*DB, error) {
+	return open(ctx, dir, now, last)
 }

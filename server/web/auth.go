@@ -63,6 +63,7 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/permohonan/:id/kembalikan", desk, s.returnApplication},
 		{post, "/petugas/permohonan/:id/tolak", desk, s.rejectApplication},
 		{post, "/petugas/permohonan/:id/setujui", desk, s.approve},
+		{post, "/petugas/permohonan/:id/nik", desk, s.acceptNIK},
 		{get, "/petugas/cetak", printing, s.printPage},
 		{get, "/petugas/cetak/daftar", printing, s.printFragment},
 		{get, "/petugas/cetak/peristiwa", printing, s.printEvents},

@@ -315,7 +315,7 @@ func (s *Server) manualSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	reg := strings.Join(strings.Fields(values.Get("reg_number")), " ")
-	issuedText := values.Get("issued_on")
+	issuedText := datePosted(values, "issued_on")
 	pk, _ := strconv.ParseInt(values.Get("pengantar"), 10, 64)
 	extra := fiber.Map{"RegNumber": reg, "IssuedOn": issuedText, "ChosenPengantar": pk}
 	errs, _ := f.Validate(s.rules())

@@ -69,6 +69,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	s.initDesk()
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFuncMap(templateFuncs())
+	engine.AddFunc("dateSelect", s.newDateSelect) // needs the server's clock for its years
 	app := fiber.New(fiber.Config{
 		Views:                 engine,
 		ErrorHandler:          s.handleError,
@@ -194,8 +195,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Render("partials/alert", fiber.Map{"Message": msg})
 	}
 	if isDeskPath(c.Path()) {
+		desk := "" // the header keeps showing the officer's desk on an error page too
+		if sess := sessionOf(c); sess != nil {
+			desk = sess.Desk
+		}
 		return c.Render("errors/desk", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala",
-			"Officer": officerOf(c)}, "layouts/officer")
+			"Officer": officerOf(c), "Desk": desk}, "layouts/officer")
 	}
 	return c.Render("errors/error", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala"}, "layouts/kiosk")
 }
