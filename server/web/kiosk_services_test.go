@@ -184,6 +184,25 @@ func TestKioskServicesEndWithTickets(t *testing.T) {
 	if !strings.Contains(body, `data-now-ticket>D-001<`) || !strings.Contains(body, "Meja 2") {
 		t.Fatalf("lobby after the call:\n%.1500s", body)
 	}
+	// Another ticket called after it, then D-001 again: the lobby lists each ticket once, newest first.
+	bVisit, _ := srv.DB.Visits(context.Background(), storage.VisitFilter{Query: "B-001"})
+	srv.Clock.advance(time.Minute)
+	desk.post(fmt.Sprintf("/petugas/layanan/%d/panggil", bVisit[0].ID), url.Values{})
+	srv.Clock.advance(time.Minute)
+	desk.post(fmt.Sprintf("/petugas/layanan/%d/panggil", visit.ID), url.Values{})
+	_, body = newClient(t, srv.URL).get("/layar")
+	if !strings.Contains(body, `data-now-ticket>D-001<`) || strings.Count(body, "D-001") != 2 || strings.Count(body, "B-001") != 1 {
+		t.Fatalf("lobby after a second call:\n%.2000s", body)
+	}
+	// A search finds a ticket on any day, and a card's visits by its registration number.
+	srv.Clock.advance(24 * time.Hour)
+	desk = signIn(t, srv, "petugas", pw)
+	if _, body := desk.get("/petugas?q=b1"); !strings.Contains(body, ">B-001<") || strings.Contains(body, ">E-001<") {
+		t.Fatalf("search by ticket the next day:\n%.2000s", body)
+	}
+	if _, body := desk.get("/petugas?" + url.Values{"q": {placed.RegNumber}}.Encode()); !strings.Contains(body, ">E-001<") || strings.Contains(body, ">B-001<") {
+		t.Fatalf("search by registration number:\n%.2000s", body)
+	}
 }
 
 // TestKioskHolderEveryWayOutEndsTheSession: a holder found their card and leaves the kiosk by one of
