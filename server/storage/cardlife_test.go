@@ -353,6 +353,17 @@ func TestIPKCountsFromEvents(t *testing.T) {
 		month("2026-04-01", "2026-04-30", domain.IPKRemoved) != 1 || month("2026-03-01", "2026-03-31", domain.IPKRemoved) != 0 {
 		t.Fatal("monthly counts from card_events are wrong")
 	}
+	// The III/8 query of docs/card-life.md.
+	rows, err := db.RowsForTest(ctx, `SELECT p.placement_type, ed.level, a.sex, count(*)
+		FROM card_events e
+		JOIN placements p ON p.event_id = e.id
+		JOIN applications a ON a.id = e.application_id
+		JOIN application_education ed ON ed.application_id = a.id AND ed.highest = 1
+		WHERE e.ipk = 'ditempatkan' AND e.on_day BETWEEN ? AND ?
+		GROUP BY 1, 2, 3`, "2026-04-01", "2026-04-30")
+	if err != nil || len(rows) != 1 || rows[0][0] != "AKAD" || rows[0][1] != "SMA" || rows[0][2] != "L" || rows[0][3] != "1" {
+		t.Fatalf("III/8 rows = %v, %v", rows, err)
+	}
 }
 
 // TestFindCardHolderLimits: wrong birth dates are counted per card before they are compared, so
