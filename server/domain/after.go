@@ -141,6 +141,44 @@ func CleanNote(s string) string { return cleanText(s, maxNote) }
 // CleanReason tidies a typed reason (skip, disposition, hand-over receiver).
 func CleanReason(s string) string { return cleanText(s, maxShort) }
 
+// LegalisationState is where a request to legalise copies of a card stands (SOP 14–17).
+type LegalisationState string
+
+// The states of a legalisation request, in order.
+const (
+	LegalisationRequested  LegalisationState = "requested"   // copies taken by the officer
+	LegalisationSigned     LegalisationState = "signed"      // legalised by the signer
+	LegalisationHandedOver LegalisationState = "handed_over" // copies given back to the holder
+)
+
+// Label is the state in Bahasa Indonesia.
+func (s LegalisationState) Label() string {
+	switch s {
+	case LegalisationRequested:
+		return "Menunggu tanda tangan"
+	case LegalisationSigned:
+		return "Sudah dilegalisir, siap diserahkan"
+	case LegalisationHandedOver:
+		return "Sudah diserahkan"
+	}
+	return string(s)
+}
+
+// VacancyEventLabel names the kind of a dated vacancy change as the IPK tables do.
+func VacancyEventLabel(kind string) string {
+	switch kind {
+	case "registered":
+		return "Didaftarkan"
+	case "filled":
+		return "Dipenuhi"
+	case "removed":
+		return "Dihapuskan"
+	case "edited":
+		return "Diubah"
+	}
+	return kind
+}
+
 // MaxLegalisedCopies is the most copies one request may ask to legalise.
 const MaxLegalisedCopies = 20
 
@@ -148,9 +186,10 @@ const MaxLegalisedCopies = 20
 // official the Kasi assigned by disposition for the day.
 var ErrNotSigner = errors.New("Tanda tangan kartu AK/I dan legalisir hanya oleh Pengantar Kerja, atau pejabat yang ditunjuk Kasi melalui disposisi hari ini.")
 
-// CheckAssignee says why an officer cannot be assigned to sign by disposition, or nil: the
-// signature block needs a name and NIP, and the print operator is not an official of the service.
-func CheckAssignee(o Officer) error {
+// CheckSigner says why an officer cannot sign cards and copies (as a Pengantar Kerja, or assigned by
+// disposition), or nil: the signature block needs a name and NIP, and the print operator is not an
+// official of the service.
+func CheckSigner(o Officer) error {
 	switch {
 	case o.Disabled:
 		return errors.New("Akun pejabat ini dinonaktifkan.")

@@ -230,14 +230,14 @@ func TestNextStepNamesARole(t *testing.T) {
 	}
 }
 
-// TestCheckAssignee: only an active official with a NIP can be assigned to sign.
-func TestCheckAssignee(t *testing.T) {
+// TestCheckSigner: only an active official with a NIP can sign.
+func TestCheckSigner(t *testing.T) {
 	ok := Officer{Role: RoleKasi, NIP: "197805122006041012"}
-	if err := CheckAssignee(ok); err != nil {
+	if err := CheckSigner(ok); err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range []Officer{{Role: RolePetugas}, {Role: RoleOperator, NIP: "1"}, {Role: RolePetugas, NIP: "1", Disabled: true}} {
-		if err := CheckAssignee(o); err == nil {
+		if err := CheckSigner(o); err == nil {
 			t.Errorf("%+v may be assigned", o)
 		}
 	}

@@ -96,6 +96,7 @@ type Vacancy struct {
 	ClosingDate    time.Time
 	State          VacancyState
 	Notes          string
+	Version        int // grows with every change; a form carries the one it was made from
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }

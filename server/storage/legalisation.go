@@ -14,28 +14,15 @@ import (
 // or the official assigned by disposition signs them (signed), the officer hands them over
 // (handed_over). Each request has a number in the year's legalisation register.
 
-// LegalisationState is where a legalisation request stands.
-type LegalisationState string
-
-// The states of a legalisation request.
+// The states of a legalisation request, as storage names them.
 const (
-	LegalisationRequested  LegalisationState = "requested"
-	LegalisationSigned     LegalisationState = "signed"
-	LegalisationHandedOver LegalisationState = "handed_over"
+	LegalisationRequested  = domain.LegalisationRequested
+	LegalisationSigned     = domain.LegalisationSigned
+	LegalisationHandedOver = domain.LegalisationHandedOver
 )
 
-// Label is the state in Bahasa Indonesia.
-func (s LegalisationState) Label() string {
-	switch s {
-	case LegalisationRequested:
-		return "Menunggu tanda tangan"
-	case LegalisationSigned:
-		return "Sudah dilegalisir, siap diserahkan"
-	case LegalisationHandedOver:
-		return "Sudah diserahkan"
-	}
-	return string(s)
-}
+// LegalisationState is where a legalisation request stands.
+type LegalisationState = domain.LegalisationState
 
 // RequestLegalisation records the copies of the application's card in force brought for legalisation.
 // The card must have been handed over and be active.

@@ -494,3 +494,24 @@ func (db *DB) NextRegNumber(ctx context.Context, pattern string) (string, error)
 		}
 	}
 }
+
+// CardSignature is who signed and stamped a card, and when.
+type CardSignature struct {
+	Signer      domain.Officer
+	At          time.Time
+	Disposition int64 // the disposition that allowed it; 0 for a Pengantar Kerja
+}
+
+// CardSignature returns the signature of a card, or ErrNotFound while it is not signed.
+func (db *DB) CardSignature(ctx context.Context, cardID int64) (*CardSignature, error) {
+	var s CardSignature
+	var at string
+	var disp sql.NullInt64
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT u.`+strings.ReplaceAll(userColumns, ", ", ", u.")+`, c.signed_at, c.sign_disposition_id
+		FROM cards c JOIN users u ON u.id = c.pengantar_id WHERE c.id = ? AND c.signed_at IS NOT NULL`, cardID), &at, &disp)
+	if err != nil {
+		return nil, err
+	}
+	s.Signer, s.At, s.Disposition = *u, parseTime(at), disp.Int64
+	return &s, nil
+}

@@ -18,14 +18,14 @@ import (
 
 const vacancyColumns = `id, employer_name, employer_kbli, employer_type, position, kbji, wanted_l, wanted_p, wanted_any,
 	open_l, open_p, open_any, min_education, edu_code, age_min, age_max, location, location_detail, wage, closing_date,
-	state, notes, created_at, updated_at`
+	state, notes, version, created_at, updated_at`
 
 func scanVacancy(row interface{ Scan(...any) error }) (*domain.Vacancy, error) {
 	var v domain.Vacancy
 	var closing, created, updated string
 	err := row.Scan(&v.ID, &v.EmployerName, &v.EmployerKBLI, &v.EmployerType, &v.Position, &v.KBJI, &v.Wanted.L, &v.Wanted.P,
 		&v.Wanted.Any, &v.Open.L, &v.Open.P, &v.Open.Any, &v.MinEducation, &v.EduCode, &v.AgeMin, &v.AgeMax, &v.Location,
-		&v.LocationDetail, &v.Wage, &closing, &v.State, &v.Notes, &created, &updated)
+		&v.LocationDetail, &v.Wage, &closing, &v.State, &v.Notes, &v.Version, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -84,19 +84,19 @@ func vacancyInTx(ctx context.Context, tx *sql.Tx, id int64) (*domain.Vacancy, er
 // edited or closed it first.
 var ErrVacancyChanged = errors.New("vacancy changed")
 
-// UpdateVacancy stores the officer's changes to an open vacancy last seen at seen (its UpdatedAt).
+// UpdateVacancy stores the officer's changes to an open vacancy whose form was made from version seen.
 // More places are registered, fewer are removed (never below what is still open); a change of what
 // the IPK tables count by (education, KBJI, KBLI, employer type, location) while places are open
 // moves them: removed under the old classification and registered under the new one. Any other
 // change is an 'edited' event.
-func (db *DB) UpdateVacancy(ctx context.Context, id, userID int64, seen time.Time, v domain.Vacancy) error {
+func (db *DB) UpdateVacancy(ctx context.Context, id, userID int64, seen int, v domain.Vacancy) error {
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := vacancyInTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if old.State != domain.VacancyOpen || !old.UpdatedAt.Equal(seen) {
+		if old.State != domain.VacancyOpen || old.Version != seen {
 			return ErrVacancyChanged
 		}
 		delta := v.Wanted.Minus(old.Wanted)
@@ -109,10 +109,10 @@ func (db *DB) UpdateVacancy(ctx context.Context, id, userID int64, seen time.Tim
 		res, err := tx.ExecContext(ctx, `UPDATE vacancies SET employer_name = ?, employer_kbli = ?, employer_type = ?, position = ?, kbji = ?,
 			wanted_l = ?, wanted_p = ?, wanted_any = ?, open_l = open_l + ?, open_p = open_p + ?, open_any = open_any + ?,
 			min_education = ?, edu_code = ?, age_min = ?, age_max = ?, location = ?, location_detail = ?, wage = ?, closing_date = ?,
-			notes = ?, updated_at = ? WHERE id = ? AND state = ? AND updated_at = ?`,
+			notes = ?, version = version + 1, updated_at = ? WHERE id = ? AND state = ? AND version = ?`,
 			v.EmployerName, v.EmployerKBLI, v.EmployerType, v.Position, v.KBJI, v.Wanted.L, v.Wanted.P, v.Wanted.Any,
 			delta.L, delta.P, delta.Any, v.MinEducation, v.EduCode, v.AgeMin, v.AgeMax, v.Location, v.LocationDetail, v.Wage,
-			v.ClosingDate.Format("2006-01-02"), v.Notes, formatTime(now), id, string(domain.VacancyOpen), formatTime(seen))
+			v.ClosingDate.Format("2006-01-02"), v.Notes, formatTime(now), id, string(domain.VacancyOpen), seen)
 		if err != nil {
 			return err
 		}
@@ -173,7 +173,7 @@ func vacancyChanges(a, b *domain.Vacancy) []string {
 
 // FillVacancy records places filled (by requested sex), with who filled them when known. With close,
 // or when no place stays open, the vacancy is closed as filled and the places left are removed.
-func (db *DB) FillVacancy(ctx context.Context, id, userID int64, seen time.Time, filled domain.Counts, filledBy string, close bool) error {
+func (db *DB) FillVacancy(ctx context.Context, id, userID int64, seen int, filled domain.Counts, filledBy string, close bool) error {
 	if filled.Total() == 0 {
 		return &NotReadyError{"Tulis berapa yang sudah terisi (laki-laki, perempuan, atau laki-laki/perempuan)."}
 	}
@@ -183,7 +183,7 @@ func (db *DB) FillVacancy(ctx context.Context, id, userID int64, seen time.Time,
 		if err != nil {
 			return err
 		}
-		if v.State != domain.VacancyOpen || !v.UpdatedAt.Equal(seen) {
+		if v.State != domain.VacancyOpen || v.Version != seen {
 			return ErrVacancyChanged
 		}
 		if !filled.Within(v.Open) {
@@ -198,9 +198,9 @@ func (db *DB) FillVacancy(ctx context.Context, id, userID int64, seen time.Time,
 		if state != domain.VacancyOpen {
 			openAfter = domain.Counts{}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE vacancies SET open_l = ?, open_p = ?, open_any = ?, state = ?, updated_at = ?
-			WHERE id = ? AND state = ? AND updated_at = ?`, openAfter.L, openAfter.P, openAfter.Any, string(state), formatTime(now),
-			id, string(domain.VacancyOpen), formatTime(seen))
+		res, err := tx.ExecContext(ctx, `UPDATE vacancies SET open_l = ?, open_p = ?, open_any = ?, state = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND state = ? AND version = ?`, openAfter.L, openAfter.P, openAfter.Any, string(state), formatTime(now),
+			id, string(domain.VacancyOpen), seen)
 		if err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ func (db *DB) FillVacancy(ctx context.Context, id, userID int64, seen time.Time,
 }
 
 // WithdrawVacancy closes an open vacancy the employer withdrew; its open places are removed.
-func (db *DB) WithdrawVacancy(ctx context.Context, id, userID int64, seen time.Time, reason string) error {
+func (db *DB) WithdrawVacancy(ctx context.Context, id, userID int64, seen int, reason string) error {
 	if reason == "" {
 		reason = "ditarik pemberi kerja"
 	}
@@ -232,7 +232,7 @@ func (db *DB) WithdrawVacancy(ctx context.Context, id, userID int64, seen time.T
 		if err != nil {
 			return err
 		}
-		if v.State != domain.VacancyOpen || !v.UpdatedAt.Equal(seen) {
+		if v.State != domain.VacancyOpen || v.Version != seen {
 			return ErrVacancyChanged
 		}
 		if err := closeVacancy(ctx, tx, now, now, v, userID, domain.VacancyWithdrawn, reason); err != nil {
@@ -245,8 +245,8 @@ func (db *DB) WithdrawVacancy(ctx context.Context, id, userID int64, seen time.T
 // closeVacancy closes an open vacancy with one guarded UPDATE and removes its open places with an
 // event dated at.
 func closeVacancy(ctx context.Context, tx *sql.Tx, now, at time.Time, v *domain.Vacancy, userID int64, to domain.VacancyState, reason string) error {
-	res, err := tx.ExecContext(ctx, `UPDATE vacancies SET open_l = 0, open_p = 0, open_any = 0, state = ?, updated_at = ?
-		WHERE id = ? AND state = ?`, string(to), formatTime(now), v.ID, string(domain.VacancyOpen))
+	res, err := tx.ExecContext(ctx, `UPDATE vacancies SET open_l = 0, open_p = 0, open_any = 0, state = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND state = ? AND version = ?`, string(to), formatTime(now), v.ID, string(domain.VacancyOpen), v.Version)
 	if err != nil {
 		return err
 	}
@@ -355,6 +355,9 @@ type VacancyEvent struct {
 	FilledBy string
 	Detail   string
 }
+
+// KindLabel is the kind of change in Bahasa Indonesia.
+func (e VacancyEvent) KindLabel() string { return domain.VacancyEventLabel(e.Kind) }
 
 // VacancyEvents returns a vacancy's history, oldest first.
 func (db *DB) VacancyEvents(ctx context.Context, id int64) ([]VacancyEvent, error) {

@@ -52,30 +52,30 @@ func TestVacancyEventsGiveThePeriodFigures(t *testing.T) {
 	clock.Set(wita(10, 10, 9)) // one more man, no woman
 	edit := *load(v1)
 	edit.Wanted = domain.Counts{L: 3}
-	if err := db.UpdateVacancy(ctx, v1, officer, load(v1).UpdatedAt, edit); err != nil {
+	if err := db.UpdateVacancy(ctx, v1, officer, load(v1).Version, edit); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.UpdateVacancy(ctx, v1, officer, time.Time{}, edit); !errors.Is(err, storage.ErrVacancyChanged) {
+	if err := db.UpdateVacancy(ctx, v1, officer, 0, edit); !errors.Is(err, storage.ErrVacancyChanged) {
 		t.Fatalf("edit of a vacancy changed meanwhile: %v", err)
 	}
 
 	clock.Set(wita(10, 12, 9)) // the KBJI group was wrong: the open places move to the right one
 	edit = *load(v1)
 	edit.KBJI = "5"
-	if err := db.UpdateVacancy(ctx, v1, officer, load(v1).UpdatedAt, edit); err != nil {
+	if err := db.UpdateVacancy(ctx, v1, officer, load(v1).Version, edit); err != nil {
 		t.Fatal(err)
 	}
 
 	clock.Set(wita(10, 15, 9))
-	if err := db.FillVacancy(ctx, v1, officer, load(v1).UpdatedAt, domain.Counts{P: 1}, "", false); !isNotReady(err) {
+	if err := db.FillVacancy(ctx, v1, officer, load(v1).Version, domain.Counts{P: 1}, "", false); !isNotReady(err) {
 		t.Fatalf("filled a place for a woman the vacancy does not ask for: %v", err)
 	}
-	if err := db.FillVacancy(ctx, v1, officer, load(v1).UpdatedAt, domain.Counts{L: 1}, "I Made Sukadana", false); err != nil {
+	if err := db.FillVacancy(ctx, v1, officer, load(v1).Version, domain.Counts{L: 1}, "I Made Sukadana", false); err != nil {
 		t.Fatal(err)
 	}
 	fewer := *load(v1)
 	fewer.Wanted = domain.Counts{}
-	if err := db.UpdateVacancy(ctx, v1, officer, load(v1).UpdatedAt, fewer); !isNotReady(err) {
+	if err := db.UpdateVacancy(ctx, v1, officer, load(v1).Version, fewer); !isNotReady(err) {
 		t.Fatalf("wanted set below the places already filled: %v", err)
 	}
 
@@ -116,7 +116,7 @@ func TestVacancyEventsGiveThePeriodFigures(t *testing.T) {
 	}
 
 	clock.Set(wita(11, 3, 10))
-	if err := db.FillVacancy(ctx, v1, officer, load(v1).UpdatedAt, domain.Counts{L: 1}, "", true); err != nil {
+	if err := db.FillVacancy(ctx, v1, officer, load(v1).Version, domain.Counts{L: 1}, "", true); err != nil {
 		t.Fatal(err)
 	}
 	if v := load(v1); v.State != domain.VacancyFilled || v.Open.Total() != 0 {
@@ -130,10 +130,10 @@ func TestVacancyEventsGiveThePeriodFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Set(wita(11, 5, 10))
-	if err := db.WithdrawVacancy(ctx, v3, officer, load(v3).UpdatedAt, ""); err != nil {
+	if err := db.WithdrawVacancy(ctx, v3, officer, load(v3).Version, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.WithdrawVacancy(ctx, v3, officer, load(v3).UpdatedAt, ""); !errors.Is(err, storage.ErrVacancyChanged) {
+	if err := db.WithdrawVacancy(ctx, v3, officer, load(v3).Version, ""); !errors.Is(err, storage.ErrVacancyChanged) {
 		t.Fatalf("withdrawn twice: %v", err)
 	}
 

@@ -62,6 +62,7 @@ CREATE TABLE vacancies (
     closing_date    TEXT NOT NULL,           -- YYYY-MM-DD, open through that day (WITA)
     state           TEXT NOT NULL,           -- open, filled, withdrawn, expired
     notes           TEXT NOT NULL DEFAULT '',
+    version         INTEGER NOT NULL DEFAULT 1, -- grows with every change: an officer's form names the one it was made from
     created_by      INTEGER REFERENCES users(id),
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
