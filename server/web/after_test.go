@@ -429,3 +429,49 @@ func TestVacancyPages(t *testing.T) {
 		}
 	}
 }
+
+// TestHolderMistakeReprintsOverHTTP: the holder finds a mistake on the printed card; the officer
+// corrects it on the usual form, which says the card will be reprinted; the old card is voided, a new
+// one with the same number prints, and the holder checks that one.
+func TestHolderMistakeReprintsOverHTTP(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	petugas, pw := addOfficer(t, srv, "petugas", domain.RolePetugas)
+	c := signIn(t, srv, "petugas", pw)
+	appID := printedApp(t, srv, 1, petugas)
+	before, _ := srv.DB.DeskApplication(ctx, appID)
+	status, page := c.get(appURL(appID) + "/ubah")
+	if status != http.StatusOK || !strings.Contains(page, `id="cetak-ulang-info"`) || !strings.Contains(page, "Simpan koreksi &amp; cetak ulang") {
+		t.Fatalf("correction form of a printed card: %d", status)
+	}
+	f := before.Form
+	values := formValues(&f)
+	if status, _, _ := c.post(appURL(appID)+"/ubah", mergeValues(values, url.Values{"keadaan": {"printed"}})); status != http.StatusUnprocessableEntity {
+		t.Fatalf("reprint without a change: %d", status)
+	}
+	values.Set("birth_place", "Tabanan")
+	if status, loc, body := c.post(appURL(appID)+"/ubah", mergeValues(values, url.Values{"keadaan": {"printed"}})); status != http.StatusSeeOther {
+		t.Fatalf("correct and reprint: %d %s\n%s", status, loc, body)
+	}
+	old, _ := srv.DB.Card(ctx, before.Card.ID)
+	after, _ := srv.DB.DeskApplication(ctx, appID)
+	if old.State != domain.CardVoided || after.State != domain.StateApproved || after.Card.Serial != 2 ||
+		after.Card.RegNumber != before.Card.RegNumber || after.Form.BirthPlace != "Tabanan" {
+		t.Fatalf("after correction: old card %s, application %s, card %+v", old.State, after.State, after.Card)
+	}
+	printJobs(t, srv)
+	if _, page := c.get(appURL(appID)); !strings.Contains(page, `id="diperiksa"`) || !strings.Contains(page, "Ada kesalahan") {
+		t.Fatal("the reprinted card is not offered for the holder's check")
+	}
+}
+
+func mergeValues(a, b url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
