@@ -103,7 +103,9 @@ func kioskNext(heading string) chromedp.Action[chromedp.Void] {
 			&& !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")`)))
 }
 
-func poll(expr string) chromedp.Action[chromedp.Void] { return testbrowser.Void(chromedp.Poll[bool](expr)) }
+func poll(expr string) chromedp.Action[chromedp.Void] {
+	return testbrowser.Void(chromedp.Poll[bool](expr))
+}
 
 // TestAfterPrintEndToEnd carries one applicant from the kiosk to legalised copies with everything
 // real: the ak1-server and ak1-agent binaries, CUPS with the cups-pdf file printer, headless
