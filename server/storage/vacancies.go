@@ -80,6 +80,16 @@ func vacancyInTx(ctx context.Context, tx *sql.Tx, id int64) (*domain.Vacancy, er
 	return scanVacancy(tx.QueryRowContext(ctx, `SELECT `+vacancyColumns+` FROM vacancies WHERE id = ?`, id))
 }
 
+// openVacancyAt reads a vacancy the officer changes: still open and still at the version the
+// officer's form was made from, else ErrVacancyChanged.
+func openVacancyAt(ctx context.Context, tx *sql.Tx, id int64, seen int) (*domain.Vacancy, error) {
+	v, err := vacancyInTx(ctx, tx, id)
+	if err == nil && (v.State != domain.VacancyOpen || v.Version != seen) {
+		return nil, ErrVacancyChanged
+	}
+	return v, err
+}
+
 // ErrVacancyChanged is returned when a vacancy changed after the officer opened it: another officer
 // edited or closed it first.
 var ErrVacancyChanged = errors.New("vacancy changed")
@@ -92,12 +102,9 @@ var ErrVacancyChanged = errors.New("vacancy changed")
 func (db *DB) UpdateVacancy(ctx context.Context, id, userID int64, seen int, v domain.Vacancy) error {
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		old, err := vacancyInTx(ctx, tx, id)
+		old, err := openVacancyAt(ctx, tx, id, seen)
 		if err != nil {
 			return err
-		}
-		if old.State != domain.VacancyOpen || old.Version != seen {
-			return ErrVacancyChanged
 		}
 		delta := v.Wanted.Minus(old.Wanted)
 		open := old.Open
@@ -179,12 +186,9 @@ func (db *DB) FillVacancy(ctx context.Context, id, userID int64, seen int, fille
 	}
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		v, err := vacancyInTx(ctx, tx, id)
+		v, err := openVacancyAt(ctx, tx, id, seen)
 		if err != nil {
 			return err
-		}
-		if v.State != domain.VacancyOpen || v.Version != seen {
-			return ErrVacancyChanged
 		}
 		if !filled.Within(v.Open) {
 			return &NotReadyError{fmt.Sprintf("Yang terisi melebihi yang masih terbuka (%s): jumlah terisi dicatat menurut jenis kelamin yang diminta.", v.Open.SexLabel())}
@@ -228,12 +232,9 @@ func (db *DB) WithdrawVacancy(ctx context.Context, id, userID int64, seen int, r
 	}
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		v, err := vacancyInTx(ctx, tx, id)
+		v, err := openVacancyAt(ctx, tx, id, seen)
 		if err != nil {
 			return err
-		}
-		if v.State != domain.VacancyOpen || v.Version != seen {
-			return ErrVacancyChanged
 		}
 		if err := closeVacancy(ctx, tx, now, now, v, userID, domain.VacancyWithdrawn, reason); err != nil {
 			return err
