@@ -136,10 +136,10 @@ var CounsellingSkipReasons = []string{
 const maxNote = 1000
 
 // CleanNote tidies the counsellor's note (Catatan Pengantar Kerja) as the form's text fields are.
-func CleanNote(s string) string { return cleanText(s, maxNote) }
+func CleanNote(s string) string { return CleanText(s, maxNote) }
 
 // CleanReason tidies a typed reason (skip, disposition, hand-over receiver).
-func CleanReason(s string) string { return cleanText(s, maxShort) }
+func CleanReason(s string) string { return CleanText(s, maxShort) }
 
 // LegalisationState is where a request to legalise copies of a card stands (SOP 14–17).
 type LegalisationState string

@@ -122,13 +122,13 @@ type VacancyForm struct {
 
 // ReadVacancyForm reads the posted fields, tidied.
 func ReadVacancyForm(v url.Values) VacancyForm {
-	g := func(name string) string { return cleanText(v.Get(name), maxShort) }
+	g := func(name string) string { return CleanText(v.Get(name), maxShort) }
 	return VacancyForm{
 		EmployerName: g("employer_name"), EmployerKBLI: g("employer_kbli"), EmployerType: g("employer_type"),
 		Position: g("position"), KBJI: g("kbji"), WantedL: g("wanted_l"), WantedP: g("wanted_p"), WantedAny: g("wanted_any"),
 		MinEducation: g("min_education"), EduCode: g("edu_code"), AgeMin: g("age_min"), AgeMax: g("age_max"),
 		Location: g("location"), LocationDetail: g("location_detail"), Wage: g("wage"), ClosingDate: g("closing_date"),
-		Notes: cleanText(v.Get("notes"), maxLong),
+		Notes: CleanText(v.Get("notes"), maxLong),
 	}
 }
 

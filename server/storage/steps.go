@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -109,19 +108,13 @@ func (db *DB) CorrectAndReprint(ctx context.Context, appID, userID int64, f *dom
 	if len(changes) == 0 {
 		return 0, &NotReadyError{"Tidak ada data yang diubah: perbaiki isian yang salah dulu."}
 	}
-	data, err := json.Marshal(f)
-	if err != nil {
-		return 0, err
-	}
-	birth, _ := f.BirthDate()
 	names := make([]string, len(changes))
 	for i, c := range changes {
 		names[i] = c.Field
 	}
-	detail := "dikoreksi: " + strings.Join(names, ", ")
 	now := db.now()
 	var jobID int64
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		st, err := stateOf(ctx, tx, appID)
 		if err != nil {
 			return err
@@ -133,28 +126,13 @@ func (db *DB) CorrectAndReprint(ctx context.Context, appID, userID int64, f *dom
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, nik = ?, full_name = ?, birth_date = ?, sex = ?, state = ?,
-			state_reason = '', updated_at = ? WHERE id = ? AND state = ?`, string(data), f.NIK, f.FullName, birth.Format("2006-01-02"), f.Sex,
-			string(domain.StateApproved), formatTime(now), appID, string(st))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrStateChanged
-		}
-		for _, c := range changes {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (application_id, at, user_id, field, old_value, new_value)
-				VALUES (?, ?, ?, ?, ?, ?)`, appID, formatTime(now), userID, c.Field, c.Old, c.New); err != nil {
-				return err
-			}
-		}
-		if err := audit(ctx, tx, now, actorOf(userID), "correct", appID, string(st), string(domain.StateApproved), detail); err != nil {
+		if err := writeCorrection(ctx, tx, now, appID, userID, st, domain.StateApproved, f, changes); err != nil {
 			return err
 		}
 		if jobID, err = reprintCard(ctx, tx, now, oldCard, actorOf(userID), "kesalahan data ditemukan pemegang: "+strings.Join(names, ", ")); err != nil {
 			return err
 		}
-		return stepEvent(ctx, tx, now, appID, domain.StepHolderError, actorOf(userID), userID, oldCard, 0, detail)
+		return stepEvent(ctx, tx, now, appID, domain.StepHolderError, actorOf(userID), userID, oldCard, 0, "dikoreksi: "+strings.Join(names, ", "))
 	})
 	return jobID, err
 }

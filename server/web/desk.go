@@ -31,7 +31,8 @@ func (s *Server) initDesk() {
 		s.opts.LoginDelay = time.Second
 	}
 	s.events = newBroker(s.db, s.log)
-	s.throttle = newLoginThrottle(s.opts.LoginDelay)
+	s.accountLimit, s.addressLimit = domain.AccountSignInLimit, domain.AddressSignInLimit
+	s.accountLimit.Unit, s.addressLimit.Unit = s.opts.LoginDelay, s.opts.LoginDelay
 }
 
 func isDeskPath(p string) bool {
@@ -126,7 +127,11 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 	p.Data["Filter"] = f
 	p.Data["State"] = state
 	p.Data["States"] = stateFilters
+	p.Data["Days"] = s.queueDays(f.Day)
 	p.Data["Rows"] = s.queueRows(items)
+	if p.Data["NIKCheck"], err = s.nikChecks(c.UserContext(), items); err != nil {
+		return err
+	}
 	p.Data["CanDesk"] = canDesk(officerOf(c))
 	p.Data["CSRF"] = p.CSRF
 	if p.Data["Work"], err = s.waitingWork(c); err != nil {
@@ -143,7 +148,32 @@ func (s *Server) queueFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c))})
+	checks, err := s.nikChecks(c.UserContext(), items)
+	if err != nil {
+		return err
+	}
+	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c)),
+		"NIKCheck": checks})
+}
+
+// nikChecks marks the applications whose NIK disagrees with the birth date or sex and that no
+// officer has accepted yet: "NIK perlu dicek" in the queue.
+func (s *Server) nikChecks(ctx context.Context, items []storage.QueueItem) (map[int64]bool, error) {
+	var ids []int64
+	for _, it := range items {
+		if it.Form.NIKMismatch() != nil {
+			ids = append(ids, it.ID)
+		}
+	}
+	accepted, err := s.db.AcceptedNIKs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = !accepted[id]
+	}
+	return out, nil
 }
 
 type queueRow struct {
@@ -209,8 +239,7 @@ func (s *Server) applicationPage(c *fiber.Ctx) error {
 	p.Data["StateLabel"] = stateLabel(a.State)
 	p.Data["SourceLabel"] = sourceLabel(a.Source)
 	p.Data["CanDesk"] = canDesk(officerOf(c))
-	p.Data["AtDesk"] = a.State == domain.StateSubmitted || a.State == domain.StateResubmitted || a.State == domain.StateCalled ||
-		a.State == domain.StateReturned || a.State == domain.StateVerified || a.State == domain.StatePhotographed
+	p.Data["AtDesk"] = a.State.AtDesk()
 	svc, _ := domain.FindService("baru")
 	ticked := map[string]bool{}
 	for _, d := range a.Documents {
@@ -221,6 +250,19 @@ func (s *Server) applicationPage(c *fiber.Ctx) error {
 	p.Data["DocsComplete"] = hasAllDocs(a.Documents)
 	p.Data["Warnings"] = a.Form.Warnings(s.rules())
 	p.Data["Summary"] = formSummary(&a.Form)
+	nikReady := true
+	if m := a.Form.NIKMismatch(); m != nil {
+		accepted, err := s.db.AcceptedNIK(c.UserContext(), a.ID)
+		if err != nil {
+			return err
+		}
+		p.Data["NIKMismatch"] = m.Message
+		p.Data["NIKAccepted"] = accepted
+		p.Data["NIKAsOnKTP"] = a.Form.NIKAsOnKTP
+		p.Data["NIKReasons"] = nikAcceptReasons
+		nikReady = accepted != nil
+	}
+	p.Data["NIKReady"] = nikReady
 	p.Data["ReturnReasons"] = domain.ReturnReasons
 	p.Data["RejectReasons"] = domain.RejectReasons
 	if p.Data["NextRegNumber"], err = s.db.NextRegNumber(c.UserContext(), s.opts.RegNoPattern); err != nil {
@@ -429,14 +471,12 @@ func containsStr(list []string, v string) bool {
 	return false
 }
 
-// reason reads the chosen or typed reason for returning or rejecting.
+// reason reads the chosen or typed reason for returning or rejecting; the job seeker reads it back
+// at the kiosk, so it is cleaned like the form.
 func reason(c *fiber.Ctx) string {
-	r := strings.TrimSpace(c.FormValue("alasan_lain"))
+	r := domain.CleanText(c.FormValue("alasan_lain"), 300)
 	if r == "" {
-		r = strings.TrimSpace(c.FormValue("alasan"))
-	}
-	if len([]rune(r)) > 300 {
-		r = string([]rune(r)[:300])
+		r = domain.CleanText(c.FormValue("alasan"), 300)
 	}
 	return r
 }
@@ -461,6 +501,33 @@ func (s *Server) closeApplication(c *fiber.Ctx, missing string,
 	}
 	seen := domain.State(c.FormValue("keadaan"))
 	if err := do(c.UserContext(), a.ID, officerOf(c).ID, seen, r); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}
+
+// nikAcceptReasons are the usual reasons an officer accepts a NIK that disagrees with the birth date.
+var nikAcceptReasons = []string{
+	"KTP asli diperiksa: NIK sesuai KTP, tanggal lahir pernah dikoreksi Dukcapil (NIK tidak berubah)",
+	"KTP asli diperiksa: NIK dan tanggal lahir sesuai KTP",
+}
+
+// acceptNIK records that the officer saw the KTP and accepts a NIK that disagrees with the birth
+// date or sex, with the reason; approval waits for this (or for a correction of the data).
+func (s *Server) acceptNIK(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	if a.Form.NIKMismatch() == nil {
+		return &PublicError{fiber.StatusUnprocessableEntity, "NIK permohonan ini sudah sesuai dengan tanggal lahir dan jenis kelamin."}
+	}
+	r := reason(c)
+	if r == "" {
+		return &PublicError{fiber.StatusUnprocessableEntity, "Pilih atau tulis alasan menerima NIK ini."}
+	}
+	if err := s.db.AcceptNIK(c.UserContext(), a.ID, officerOf(c).ID, domain.State(c.FormValue("keadaan")), r); err != nil {
 		return s.deskError(err)
 	}
 	s.events.notify()

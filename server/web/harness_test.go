@@ -42,7 +42,14 @@ type testServer struct {
 func newTestServer(t testing.TB, opts Options) *testServer {
 	t.Helper()
 	clock := &testClock{t: time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)} // 09:00 WITA
-	db, err := storage.Open(context.Background(), t.TempDir(), clock.Now)
+	return newTestServerIn(t, t.TempDir(), clock, opts)
+}
+
+// newTestServerIn starts the app on the database in dir: a second call on the same dir is the
+// server after a restart.
+func newTestServerIn(t testing.TB, dir string, clock *testClock, opts Options) *testServer {
+	t.Helper()
+	db, err := storage.Open(context.Background(), dir, clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ type Options struct {
 	RegNoPattern string        // registration-number pattern; default domain.DefaultRegNoPattern
 	SessionIdle  time.Duration // an officer session ends after this long unused (default 30 min)
 	SessionMax   time.Duration // and after this long in any case (default 10 h)
-	LoginDelay   time.Duration // added per wrong password beyond the second (default 1 s)
+	LoginDelay   time.Duration // the first sign-in wait past the free attempts; it doubles per attempt (default 1 s)
 }
 
 // Server holds the dependencies of the handlers.
@@ -50,9 +50,11 @@ type Server struct {
 	opts Options
 	now  func() time.Time
 
-	events      *broker        // tells live queues and the lobby display that something changed
-	throttle    *loginThrottle // slows down password guessing
-	printSignal *printSignal   // wakes print agents waiting for a job
+	events      *broker      // tells live queues and the lobby display that something changed
+	printSignal *printSignal // wakes print agents waiting for a job
+
+	// accountLimit and addressLimit slow down password guessing (domain.SignInLimit).
+	accountLimit, addressLimit domain.SignInLimit
 }
 
 // New builds the Fiber application with every route.
@@ -67,6 +69,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	s.initDesk()
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFuncMap(templateFuncs())
+	engine.AddFunc("dateSelect", s.newDateSelect) // needs the server's clock for its years
 	app := fiber.New(fiber.Config{
 		Views:                 engine,
 		ErrorHandler:          s.handleError,
@@ -191,8 +194,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Render("partials/alert", fiber.Map{"Message": msg})
 	}
 	if isDeskPath(c.Path()) {
+		desk := "" // the header keeps showing the officer's desk on an error page too
+		if sess := sessionOf(c); sess != nil {
+			desk = sess.Desk
+		}
 		return c.Render("errors/desk", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala",
-			"Officer": officerOf(c)}, "layouts/officer")
+			"Officer": officerOf(c), "Desk": desk}, "layouts/officer")
 	}
 	return c.Render("errors/error", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala"}, "layouts/kiosk")
 }

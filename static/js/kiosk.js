@@ -169,10 +169,13 @@
     return false;
   }
 
-  // ---- The NIK box: 16 digits, shown in groups of four ---------------------------------------
-  function formatNIK(el) {
-    var digits = el.value.replace(/\D/g, "").slice(0, 16);
-    var grouped = digits.replace(/(\d{4})(?=\d)/g, "$1 ");
+  // ---- Digit boxes shown in groups: the NIK in fours (16 digits), rupiah in thousands ---------
+  var formats = {
+    nik: function (v) { return v.replace(/\D/g, "").slice(0, 16).replace(/(\d{4})(?=\d)/g, "$1 "); },
+    rupiah: function (v) { return v.replace(/\D/g, "").replace(/^0+(?=\d)/, "").slice(0, 10).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  };
+  function formatDigits(el) {
+    var grouped = formats[el.dataset.format](el.value);
     if (grouped === el.value) return;
     // Keep the caret after the same number of digits.
     var caret = el.selectionStart === null ? el.value.length : el.selectionStart;
@@ -183,7 +186,7 @@
     el.setSelectionRange(pos, pos);
   }
   document.addEventListener("input", function (ev) {
-    if (ev.target && ev.target.dataset && ev.target.dataset.format === "nik") formatNIK(ev.target);
+    if (ev.target && ev.target.dataset && formats[ev.target.dataset.format]) formatDigits(ev.target);
   });
 
   // ---- "Batal" asks before it wipes the form ----------------------------------------------------
