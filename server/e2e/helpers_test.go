@@ -398,6 +398,9 @@ func (s *system) seed(count int, approve bool, seed uint64) []seeded {
 			s.passwords[m[1]] = m[2]
 			continue
 		}
+		if strings.Trim(line, "-") == "" || strings.HasPrefix(line, "Akun demo ") {
+			continue // the frame and heading of the demo accounts' block
+		}
 		m := seedLine.FindStringSubmatch(line)
 		if m == nil {
 			s.t.Fatalf("demo seed printed an unexpected line %q", line)
