@@ -85,8 +85,7 @@ func TestAfterPrintTabletPages(t *testing.T) {
 	testbrowser.Step(t, desk, "open the printed card", chromedp.Click(`[data-buka-kerja="`+id+`"]`), chromedp.WaitVisible(`#diperiksa`),
 		inView(`#diperiksa`), inView(`#ada-kesalahan`))
 	shot(desk, "02-holder-check")
-	testbrowser.Step(t, desk, "holder checked", chromedp.Click(`#diperiksa`),
-		chromedp.WaitVisible(`#langkah-berikutnya`), testbrowser.Void(chromedp.Poll[bool](`document.querySelector("#setelah-cetak").dataset.state === "checked"`)))
+	testbrowser.Step(t, desk, "holder checked", chromedp.Click(`#diperiksa`), chromedp.WaitVisible(`#setelah-cetak[data-state=checked]`))
 	shot(desk, "03-waiting-signature")
 
 	signInAs(signer, "pengantar", kpw)
