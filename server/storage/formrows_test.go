@@ -91,7 +91,12 @@ func TestFormRowsMigrationBackfills(t *testing.T) {
 	want, _ := db.EducationRows(ctx, app.ID)
 	for _, q := range []string{`DROP TABLE application_education`, `DROP TABLE application_training`, `DROP TABLE application_experience`,
 		`ALTER TABLE applications DROP COLUMN desired_kbji`, `ALTER TABLE applications DROP COLUMN desired_kbli`,
-		`ALTER TABLE applications DROP COLUMN target_company`, `PRAGMA user_version = 70`} {
+		`ALTER TABLE applications DROP COLUMN target_company`,
+		// Later migrations are undone too: reopening applies every migration above 70 again.
+		`DROP TABLE step_events`, `DROP TABLE vacancy_events`, `DROP TABLE referrals`, `DROP TABLE counsellings`, `DROP TABLE vacancies`,
+		`DROP TABLE handovers`, `DROP TABLE legalisations`, `ALTER TABLE cards DROP COLUMN signed_at`,
+		`ALTER TABLE cards DROP COLUMN sign_disposition_id`, `DROP TABLE dispositions`,
+		`PRAGMA user_version = 70`} {
 		if err := db.ExecForTest(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
