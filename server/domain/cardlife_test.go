@@ -150,7 +150,7 @@ func TestReportRulesCheck(t *testing.T) {
 
 func TestPlacementValidate(t *testing.T) {
 	issued, today := date(2026, 1, 15), date(2026, 9, 1)
-	good := url.Values{"employer": {"PT Bali Sejahtera"}, "kbli": {"I"}, "employer_type": {"swasta"}, "position": {"Juru masak"},
+	good := url.Values{"employer": {"PT Bali Sejahtera"}, "kbli": {"I"}, "employer_type": {"4"}, "position": {"Juru masak"},
 		"kbji": {"5"}, "start_day": {"1"}, "start_month": {"9"}, "start_year": {"2026"}, "location": {"lokal"}}
 	var p Placement
 	p.Apply(good)
@@ -227,7 +227,7 @@ func TestContactChange(t *testing.T) {
 // panics, every kept value is valid UTF-8 without invisible characters and within its limit, and
 // a form that validates has a real start date and a placement type.
 func FuzzKioskHolderInput(f *testing.F) {
-	f.Add("employer=PT+A&kbli=I&employer_type=swasta&position=Koki&kbji=5&start_day=1&start_month=9&start_year=2026&location=lokal")
+	f.Add("employer=PT+A&kbli=I&employer_type=4&position=Koki&kbji=5&start_day=1&start_month=9&start_year=2026&location=lokal")
 	f.Add("phone=%2B62+812&email=a%40b.id&street=Jl.+X&kecamatan=517101&kelurahan=Sanur&rt=1")
 	f.Add("start_day=31&start_month=2&start_year=2026&location=luarnegeri&place=%E2%80%AE")
 	issued, today := date(2026, 1, 15), date(2026, 9, 1)

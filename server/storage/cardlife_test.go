@@ -233,7 +233,7 @@ func TestLapseAt24Months(t *testing.T) {
 }
 
 func placement(start string) *domain.Placement {
-	return &domain.Placement{Employer: "PT Bali Sejahtera", Sector: "I", EmployerType: "swasta", Position: "Juru masak", KBJI: "5",
+	return &domain.Placement{Employer: "PT Bali Sejahtera", Sector: "I", EmployerType: "4", Position: "Juru masak", KBJI: "5",
 		StartDay: start[8:], StartMonth: start[5:7], StartYear: start[:4], Location: "antardaerah", Place: "Surabaya", Referral: "560/123/DTKSK"}
 }
 
@@ -252,7 +252,7 @@ func TestPlacement(t *testing.T) {
 		t.Fatalf("placement event = %+v", ev)
 	}
 	if n := count(t, db, `SELECT count(*) FROM placements p JOIN card_events e ON e.id = p.event_id WHERE p.card_id = ? AND p.employer = 'PT Bali Sejahtera'
-		AND p.kbli = 'I' AND p.employer_type = 'swasta' AND p.kbji = '5' AND p.start_on = '2026-06-01' AND p.placement_type = 'AKAD'
+		AND p.kbli = 'I' AND p.employer_type = '4' AND p.kbji = '5' AND p.start_on = '2026-06-01' AND p.placement_type = 'AKAD'
 		AND p.referral = '560/123/DTKSK' AND p.visit_id = ? AND e.ipk = 'ditempatkan'`, card.ID, res.Visit.ID); n != 1 {
 		t.Fatal("placement row incomplete")
 	}

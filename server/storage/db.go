@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -52,12 +51,6 @@ type DB struct {
 
 // Open opens (and creates) the database file in dir and applies pending migrations.
 func Open(ctx context.Context, dir string, now func() time.Time) (*DB, error) {
-	return open(ctx, dir, now, math.MaxInt)
-}
-
-// open opens the database and applies the pending migrations numbered up to last (tests of one
-// migration stop there; later ones may already be in the file).
-func open(ctx context.Context, dir string, now func() time.Time, last int) (*DB, error) {
 	path := filepath.Join(dir, "ak1.db")
 	params := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	write, err := sql.Open("sqlite", "file:"+path+params+"&_txlock=immediate")
@@ -72,7 +65,7 @@ func open(ctx context.Context, dir string, now func() time.Time, last int) (*DB,
 	}
 	read.SetMaxOpenConns(8)
 	db := &DB{write: write, read: read, now: now}
-	if err := db.migrate(ctx, last); err != nil {
+	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
@@ -106,9 +99,9 @@ func (db *DB) Close() error {
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
-// migrate applies the embedded migrations NNN_name.sql in order up to number last, each in its own
-// transaction, and records the applied version in PRAGMA user_version.
-func (db *DB) migrate(ctx context.Context, last int) error {
+// migrate applies the embedded migrations NNN_name.sql in order, each in its own transaction, and
+// records the applied version in PRAGMA user_version.
+func (db *DB) migrate(ctx context.Context) error {
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return err
@@ -123,7 +116,7 @@ func (db *DB) migrate(ctx context.Context, last int) error {
 		if err != nil {
 			return fmt.Errorf("migration %s: name must start with a number", name)
 		}
-		if version <= current || version > last {
+		if version <= current {
 			continue
 		}
 		body, err := migrations.ReadFile(name)

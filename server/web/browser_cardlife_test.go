@@ -156,7 +156,7 @@ func TestKioskBrowserSixServices(t *testing.T) {
 	testbrowser.Step(t, ctx, "bekerja: find", openService("bekerja", "kartu"), chromedp.WaitVisible(`#f-nomor`),
 		fill(`#f-nomor`, domain.CleanDigits(worker.RegNumber)), birthDate(), chromedp.Click(`#cari-kartu`), chromedp.WaitVisible(`#kirim-bekerja`))
 	testbrowser.Step(t, ctx, "bekerja: job", fill(`#f-employer`, "PT Bali Sejahtera"), choose(`#f-kbli`, "I"),
-		chromedp.Click(`input[name=employer_type][value=swasta] + span`), fill(`#f-position`, "Juru masak"), choose(`#f-kbji`, "5"),
+		chromedp.Click(`input[name=employer_type][value="4"] + span`), fill(`#f-position`, "Juru masak"), choose(`#f-kbji`, "5"),
 		choose(`#f-start_day`, "2"), choose(`#f-start_month`, "5"), choose(`#f-start_year`, "2027"),
 		chromedp.Click(`input[name=location][value=lokal] + span`))
 	shot("04-bekerja")

@@ -375,6 +375,11 @@ func (s *Server) renderPlacement(c *fiber.Ctx, life *storage.CardLife, pl *domai
 	p.Data["EmployerTypes"] = domain.EmployerTypes
 	p.Data["KBJI"] = domain.KBJIGroups
 	p.Data["Locations"] = domain.DesiredLocations
+	referrals, err := s.db.ReferralsOf(c.UserContext(), life.Card.ApplicationID)
+	if err != nil {
+		return err
+	}
+	p.Data["Referrals"] = referrals
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
@@ -410,6 +415,10 @@ func (s *Server) placementSubmit(c *fiber.Ctx) error {
 	}
 	pl := &domain.Placement{}
 	pl.Apply(values)
+	pl.ReferralID, _ = strconv.ParseInt(values.Get("rujukan"), 10, 64)
+	if err := s.fillFromReferral(c, life.Card.ApplicationID, pl); err != nil {
+		return err
+	}
 	if errs := pl.Validate(life.Card.IssuedOn, s.rules().Today); len(errs) > 0 {
 		return s.renderPlacement(c, life, pl, errs, visit)
 	}
@@ -422,6 +431,36 @@ func (s *Server) placementSubmit(c *fiber.Ctx) error {
 	}
 	s.events.notify()
 	return s.back(c, life.Card.ID, visit)
+}
+
+// fillFromReferral fills what the officer left empty from the vacancy of the referral picked: the
+// holder was placed where the office sent them.
+func (s *Server) fillFromReferral(c *fiber.Ctx, appID int64, pl *domain.Placement) error {
+	if pl.ReferralID == 0 {
+		return nil
+	}
+	referrals, err := s.db.ReferralsOf(c.UserContext(), appID)
+	if err != nil {
+		return err
+	}
+	for _, r := range referrals {
+		if r.ID != pl.ReferralID {
+			continue
+		}
+		v := r.Vacancy
+		for _, f := range []struct {
+			into *string
+			from string
+		}{{&pl.Employer, v.EmployerName}, {&pl.Sector, v.EmployerKBLI},
+			{&pl.EmployerType, v.EmployerType}, {&pl.Position, v.Position}, {&pl.KBJI, v.KBJI}, {&pl.Location, v.Location},
+			{&pl.Place, v.LocationDetail}} {
+			if *f.into == "" {
+				*f.into = f.from
+			}
+		}
+		return nil
+	}
+	return &PublicError{fiber.StatusUnprocessableEntity, "Surat pengantar yang dipilih bukan milik pemegang kartu ini."}
 }
 
 func (s *Server) cancelCard(c *fiber.Ctx) error {

@@ -53,7 +53,7 @@ func TestDeskCardLife(t *testing.T) {
 
 	// Placement at the desk: an employer returned the card.
 	desk.get(cardURL(worker.ID) + "/bekerja")
-	job := url.Values{"employer": {"CV Tirta"}, "kbli": {"C"}, "employer_type": {"perorangan"}, "position": {"Operator"}, "kbji": {"8"},
+	job := url.Values{"employer": {"CV Tirta"}, "kbli": {"C"}, "employer_type": {"6"}, "position": {"Operator"}, "kbji": {"8"},
 		"start_day": {"1"}, "start_month": {"4"}, "start_year": {"2027"}, "location": {"luarnegeri"}}
 	if code, _, body := desk.post(cardURL(worker.ID)+"/bekerja", job); code != http.StatusUnprocessableEntity ||
 		!strings.Contains(body, "negara") || !strings.Contains(body, `value="CV Tirta"`) {
@@ -119,4 +119,81 @@ func TestDeskCardLife(t *testing.T) {
 	if n, err := srv.DB.QueryIntForTest(ctx, `SELECT count(*) FROM card_events WHERE card_id = ? AND kind = 'cancelled' AND ipk = 'dihapuskan'`, reporter.ID); err != nil || n != 1 {
 		t.Fatalf("cancel event: %d, %v", n, err)
 	}
+}
+
+// TestPlacementFromAReferral: a holder the office referred to a vacancy (issue 9) is placed there: at
+// the desk the officer picks the referral and the placement takes the vacancy's employer, sector,
+// employer type, position and place; at the kiosk the holder's typed letter number links it too.
+// Someone else's referral is refused.
+func TestPlacementFromAReferral(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	petugas, pw := addOfficer(t, srv, "petugas", domain.RolePetugas)
+	pengantar, _ := addOfficer(t, srv, "pengantar", domain.RolePengantar)
+	referred := func(serial int, employer string) (cardID, referral int64) {
+		t.Helper()
+		appID := printedApp(t, srv, serial, petugas)
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(srv.DB.HolderChecked(ctx, appID, petugas))
+		must(srv.DB.SignOff(ctx, appID, pengantar))
+		ref, err := srv.DB.Refer(ctx, appID, openVacancy(t, srv, petugas, employer), pengantar)
+		must(err)
+		must(srv.DB.FinishCounselling(ctx, appID, pengantar, ""))
+		must(srv.DB.HandOver(ctx, appID, petugas, ""))
+		card, err := srv.DB.CurrentCard(ctx, appID)
+		must(err)
+		return card, ref
+	}
+	atDesk, deskRef := referred(1, "Warung Made")
+	atKiosk, kioskRef := referred(2, "Hotel Tirta")
+	desk := signIn(t, srv, "petugas", pw)
+	desk.get(cardURL(atDesk) + "/bekerja")
+	start := url.Values{"start_day": {"1"}, "start_month": {"12"}, "start_year": {"2026"}}
+	if code, _, body := desk.post(cardURL(atDesk)+"/bekerja", withValues(start, "rujukan", fmt.Sprint(kioskRef))); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "bukan milik") {
+		t.Fatalf("someone else's referral: %d", code)
+	}
+	if code, _, body := desk.post(cardURL(atDesk)+"/bekerja", withValues(start, "rujukan", fmt.Sprint(deskRef))); code != http.StatusSeeOther {
+		t.Fatalf("placement from a referral: %d\n%.1500s", code, body)
+	}
+	life, _ := srv.DB.CardLife(ctx, atDesk)
+	if p := life.Placement; p == nil || p.ReferralID != deskRef || p.Employer != "Warung Made" || p.Sector != "I" || p.EmployerType != "4" ||
+		p.Position != "Pramusaji" || p.Type != domain.PlacementAKL || !strings.HasSuffix(p.Referral, "/AK1-RJK/2026") {
+		t.Fatalf("placement = %+v", life.Placement)
+	}
+
+	letter, err := srv.DB.ReferralLetter(ctx, kioskRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newClient(t, srv.URL)
+	findCard(t, k, "bekerja", born7Aug2001(url.Values{"nomor": {mustCard(t, srv, atKiosk).RegNumber}}))
+	job := url.Values{"employer": {"Hotel Tirta"}, "kbli": {"I"}, "employer_type": {"4"}, "position": {"Pramusaji"}, "kbji": {"5"},
+		"location": {"lokal"}, "referral": {strings.ToLower(letter.Number)}}
+	if code, loc, body := k.post("/kartu/bekerja/layanan", withValues(start, "", "", job)); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/tiket/") {
+		t.Fatalf("kiosk placement: %d %s\n%.1500s", code, loc, body)
+	}
+	life, _ = srv.DB.CardLife(ctx, atKiosk)
+	if life.Placement == nil || life.Placement.ReferralID != kioskRef || life.Placement.Referral != letter.Number {
+		t.Fatalf("kiosk placement = %+v", life.Placement)
+	}
+}
+
+// withValues copies base, sets key to value (when key is not empty) and adds the extra values.
+func withValues(base url.Values, key, value string, extra ...url.Values) url.Values {
+	out := url.Values{}
+	for _, m := range append([]url.Values{base}, extra...) {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	if key != "" {
+		out.Set(key, value)
+	}
+	return out
 }

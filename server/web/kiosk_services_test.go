@@ -128,7 +128,7 @@ func TestKioskServicesEndWithTickets(t *testing.T) {
 	// Sudah bekerja.
 	k.post("/layanan/bekerja", url.Values{"dokumen": {"kartu"}})
 	findCard(t, k, "bekerja", born7Aug2001(url.Values{"nomor": {placed.RegNumber}}))
-	job := url.Values{"employer": {"PT Bali Sejahtera"}, "kbli": {"I"}, "employer_type": {"swasta"}, "position": {"Juru masak"},
+	job := url.Values{"employer": {"PT Bali Sejahtera"}, "kbli": {"I"}, "employer_type": {"4"}, "position": {"Juru masak"},
 		"kbji": {"5"}, "start_day": {"2"}, "start_month": {"5"}, "start_year": {"2027"}, "location": {"lokal"}}
 	bad := url.Values{}
 	for k, v := range job {

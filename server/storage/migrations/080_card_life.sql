@@ -84,7 +84,7 @@ CREATE TABLE placements (
     event_id       INTEGER NOT NULL REFERENCES card_events(id),
     employer       TEXT NOT NULL,
     kbli           TEXT NOT NULL,            -- KBLI 2020 section letter
-    employer_type  TEXT NOT NULL,            -- domain.EmployerTypes value
+    employer_type  TEXT NOT NULL,            -- domain.EmployerTypes value: the row of IPK III/8 part II, 1 to 6
     position       TEXT NOT NULL,            -- job title as written
     kbji           TEXT NOT NULL,            -- KBJI 2014 major group
     start_on       TEXT NOT NULL,            -- YYYY-MM-DD, first working day
@@ -92,6 +92,7 @@ CREATE TABLE placements (
     place          TEXT NOT NULL DEFAULT '', -- kabupaten/kota or country
     placement_type TEXT NOT NULL,            -- AKL, AKAD, AKAN
     referral       TEXT NOT NULL DEFAULT '', -- referral letter number when the office sent the holder
+    referral_id    INTEGER REFERENCES referrals(id), -- that referral (issue 9, migration 090), when it is one of the holder's
     source         TEXT NOT NULL,            -- kiosk (the holder), desk (an officer, e.g. the employer returned the card)
     visit_id       INTEGER REFERENCES visits(id),
     user_id        INTEGER REFERENCES users(id),
