@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/code128"
 	"github.com/chromedp/chromedp"
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -255,4 +257,38 @@ func TestDeskAndLobbyServiceTickets(t *testing.T) {
 	testbrowser.Step(t, lobby, "second chime", testbrowser.Void(chromedp.Poll[bool](`document.body.dataset.chimes === "2"`)))
 	testbrowser.Step(t, desk, "card page", chromedp.Navigate(srv.URL+cardURL(holder.ID)), chromedp.WaitVisible(`[data-card-life]`))
 	testbrowser.Screenshot(t, desk, "layanan-10-kartu")
+}
+
+// TestKioskCameraReadsTheBarcode: the card's barcode (its registration number in Code 128) shown to
+// the kiosk's camera fills the number box, as good as typing it.
+func TestKioskCameraReadsTheBarcode(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	holder := holderCard(t, srv, 1)
+	digits := domain.CleanDigits(holder.RegNumber)
+	bc, err := code128.Encode(digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bars, err := barcode.Scale(bc, 3*bc.Bounds().Dx(), 160)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := image.NewGray(image.Rect(0, 0, 640, 480))
+	draw.Draw(frame, frame.Bounds(), image.NewUniform(color.Gray{Y: 230}), image.Point{}, draw.Src)
+	off := image.Pt((640-bars.Bounds().Dx())/2, 160)
+	draw.Draw(frame, bars.Bounds().Add(off), bars, image.Point{}, draw.Src)
+	video := writeY4M(t, frame)
+	ctx := testbrowser.New(t, 1080, 1920, true, append(testbrowser.FakeCamera(),
+		chromedp.Flag("use-file-for-fake-video-capture", video))...)
+	testbrowser.Step(t, ctx, "find card", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`.greeting`),
+		openService("lapor", "kartu"), chromedp.WaitVisible(`#pindai`), chromedp.Click(`#pindai`),
+		testbrowser.Void(chromedp.Poll[bool](`document.body.dataset.scanned === "barcode"`)))
+	if v := valueOf(t, ctx, "#f-nomor"); v != digits {
+		t.Fatalf("the camera read %q, want %s", v, digits)
+	}
+	// Issued today, the card's first report is not due yet: the kiosk says when it is.
+	testbrowser.Step(t, ctx, "found", birthDate(), chromedp.Click(`#cari-kartu`), chromedp.WaitVisible(`[data-refused]`))
+	if msg := textOf(t, ctx, "[data-refused]"); !strings.Contains(msg, "27 April 2027") {
+		t.Fatalf("refusal = %q", msg)
+	}
 }
