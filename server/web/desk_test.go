@@ -70,6 +70,7 @@ func signIn(t testing.TB, srv *testServer, username, pw string) *client {
 	if status != http.StatusSeeOther {
 		t.Fatalf("sign in %s: status %d %s\n%s", username, status, loc, body)
 	}
+	c.get(loc) // as a browser does; signing in changed the CSRF token
 	return c
 }
 

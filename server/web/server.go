@@ -32,7 +32,8 @@ type Options struct {
 	KioskWarn time.Duration
 	// CSRFKey signs the anti-forgery tokens; it is kept in the data folder so tokens survive restarts.
 	CSRFKey []byte
-	// SecureCookies marks cookies Secure (when served over HTTPS).
+	// SecureCookies says browsers reach the server over HTTPS (config.Config.Secure): cookies are
+	// marked Secure and HSTS tells browsers never to use plain HTTP for this host again.
 	SecureCookies bool
 
 	// Officer desk (desk*.go, auth.go).
@@ -76,7 +77,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	app.Use(s.recoverPanic, securityHeaders, s.csrf)
+	app.Use(s.recoverPanic, s.securityHeaders, s.csrf)
 	s.agentRoutes(app)
 
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
@@ -118,7 +119,12 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 
 // securityHeaders keeps pages from being framed, cached or leaking addresses, and lets them load
 // scripts and styles only from this server.
-func securityHeaders(c *fiber.Ctx) error {
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	if s.opts.SecureCookies {
+		// One year; a browser that saw it once refuses a plain-HTTP address for this host, so a
+		// sign-in cookie or a NIK can no longer be led onto the office Wi-Fi in clear text.
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "no-referrer")
