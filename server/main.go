@@ -35,7 +35,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return stationCommand(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		return userCommand(ctx, rest, getenv, os.Stdin, stdout, stderr)
+	case "tls":
+		return tlsCommand(rest, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, user, station, demo)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, user, station, demo, tls)", cmd)
 	}
 }

@@ -46,11 +46,39 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		{map[string]string{"AK1_KIOSK_IDLE": "60"}, "AK1_KIOSK_IDLE"},
 		{map[string]string{"AK1_KIOSK_WARN": "0s"}, "AK1_KIOSK_WARN"},
 		{map[string]string{"AK1_DATA_DIR": " "}, "AK1_DATA_DIR"},
+		{map[string]string{"AK1_TLS_CERT": "server.pem"}, "AK1_TLS_KEY"},
+		{map[string]string{"AK1_TLS_CERT": "server.pem", "AK1_TLS_KEY": "server-key.pem"}, "AK1_PUBLIC_URL"},
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": "80", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": ":80"}, "AK1_HTTP_REDIRECT_ADDR"}, // redirect to an http:// address: a loop
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": ":8080", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
 	}
 	for _, tt := range tests {
 		_, err := Load(nil, env(tt.env), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v: error %v, want one naming %s", tt.env, err, tt.want)
+		}
+	}
+}
+
+// TestSecureFollowsHTTPS: cookies are Secure (and HSTS sent) exactly when browsers come over HTTPS,
+// whether the server holds the certificate or a proxy in front of it does.
+func TestSecureFollowsHTTPS(t *testing.T) {
+	tests := []struct {
+		env    map[string]string
+		secure bool
+	}{
+		{nil, false},
+		{map[string]string{"AK1_PUBLIC_URL": "http://10.0.0.5:8080"}, false},
+		{map[string]string{"AK1_PUBLIC_URL": "https://ak1.denpasarkota.go.id"}, true},
+		{map[string]string{"AK1_PUBLIC_URL": "https://10.0.0.5", "AK1_TLS_CERT": "s.pem", "AK1_TLS_KEY": "k.pem", "AK1_HTTP_REDIRECT_ADDR": ":80"}, true},
+	}
+	for _, tt := range tests {
+		c, err := Load(nil, env(tt.env), io.Discard)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.env, err)
+		}
+		if c.Secure() != tt.secure {
+			t.Errorf("%v: Secure() = %v, want %v", tt.env, c.Secure(), tt.secure)
 		}
 	}
 }
