@@ -37,7 +37,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCommand(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "tls":
 		return tlsCommand(rest, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, rest, getenv, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, user, station, demo, tls)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, user, station, demo, tls, backup, restore)", cmd)
 	}
 }
