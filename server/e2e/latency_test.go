@@ -153,23 +153,30 @@ func (s *system) signIn(username string) *deskClient {
 	jar, _ := cookiejar.New(nil)
 	c := &deskClient{t: s.t, url: s.url, http: &http.Client{Jar: jar, Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	resp, err := c.http.Get(s.url + "/masuk")
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfField.FindSubmatch(body)
-	if m == nil {
-		s.t.Fatalf("no CSRF token on the sign-in page:\n%s", body)
-	}
-	c.csrf = string(m[1])
+	c.readCSRF("/masuk")
 	password := s.passwords[username]
 	if password == "" {
 		s.t.Fatalf("no password for %s from demo seed", username)
 	}
 	c.post("/masuk", url.Values{"username": {username}, "password": {password}, "meja": {"1"}}, "/petugas")
+	c.readCSRF("/petugas") // signing in changed the token (it covers the session)
 	return c
+}
+
+// readCSRF loads a page and keeps its CSRF token for the next posts.
+func (c *deskClient) readCSRF(path string) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.url + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		c.t.Fatalf("no CSRF token on %s:\n%.2000s", path, body)
+	}
+	c.csrf = string(m[1])
 }
 
 // post sends a form with the CSRF token and expects a 303 to a path starting with wantPrefix.
