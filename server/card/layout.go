@@ -63,8 +63,10 @@ func (f *face) layoutFront(c Card) error {
 	px, py := int(math.Round(mm(photoX))), int(math.Round(mm(photoY)))
 	pw := float64(photoW) / dotsPerMM
 	ph := float64(photoH) / dotsPerMM
-	if c.Photo != nil {
-		f.image(px, py, FitPhoto(c.Photo, photoW, photoH))
+	if c.Photo != nil || c.PhotoJPEG != nil {
+		if err := f.photo(px, py, photoW, photoH, c); err != nil {
+			return err
+		}
 		f.frame(photoX, photoY, pw, ph, 0.12, rule)
 	} else {
 		f.photoPlaceholder(photoX, photoY, pw, ph)
@@ -475,7 +477,10 @@ func (f *face) ketentuan(y float64) {
 // FitPhoto crops a photo to the w:h shape around its centre (a little high, where the face is) and
 // resamples it to exactly w×h pixels. The card uses it for its photo box at 300 dpi; the desk uses it
 // to store every photo at print resolution.
-func FitPhoto(src image.Image, w, h int) *image.RGBA {
+func FitPhoto(src image.Image, w, h int) *image.RGBA { return fitPhoto(src, w, h, draw.CatmullRom) }
+
+// fitPhoto is FitPhoto with a choice of resampling kernel.
+func fitPhoto(src image.Image, w, h int, k *draw.Kernel) *image.RGBA {
 	b := src.Bounds()
 	crop := b
 	if b.Dx()*h > b.Dy()*w { // too wide
@@ -490,6 +495,6 @@ func FitPhoto(src image.Image, w, h int) *image.RGBA {
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
+	k.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
 	return dst
 }

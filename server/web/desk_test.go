@@ -492,7 +492,7 @@ func TestCardDataFromApprovedCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cd.RegNumber != "5171 271126 000001" || cd.NIK != app.NIK || cd.Photo == nil || cd.PengantarKerja.Name != "Pejabat pengantar" ||
+	if cd.RegNumber != "5171 271126 000001" || cd.NIK != app.NIK || cd.PhotoJPEG == nil || cd.PengantarKerja.Name != "Pejabat pengantar" ||
 		cd.IssuedOn.Format("2006-01-02") != "2026-11-27" || cd.ValidUntil.Format("2006-01-02") != "2028-11-27" || cd.Sex != "Laki-laki" ||
 		len(cd.Education) != 1 || cd.Education[0].Year != 2019 {
 		t.Fatalf("card data = %+v", cd)
