@@ -480,7 +480,7 @@ func (f *face) ketentuan(y float64) {
 func FitPhoto(src image.Image, w, h int) *image.RGBA { return fitPhoto(src, w, h, draw.CatmullRom) }
 
 // fitPhoto is FitPhoto with a choice of resampling kernel.
-func fitPhoto(src image.Image, w, h int, k *draw.Kernel) *image.RGBA {
+func fitPhoto(src image.Image, w, h int, k draw.Scaler) *image.RGBA {
 	b := src.Bounds()
 	crop := b
 	if b.Dx()*h > b.Dy()*w { // too wide

@@ -83,10 +83,16 @@ func fillRect(img *image.RGBA, x0, y0, x1, y1 float64, c color.RGBA) {
 	if x1 <= x0 || y1 <= y0 {
 		return
 	}
+	inX0, inX1 := int(math.Ceil(x0)), int(math.Floor(x1)) // the pixels wholly inside, across
 	for py := int(math.Floor(y0)); py < int(math.Ceil(y1)); py++ {
 		cy := math.Min(y1, float64(py+1)) - math.Max(y0, float64(py))
 		row := img.Pix[img.PixOffset(0, py):]
 		for px := int(math.Floor(x0)); px < int(math.Ceil(x1)); px++ {
+			if cy >= 1 && px >= inX0 && px < inX1 {
+				fillRun(row[px*4:inX1*4], c) // the inside of a band at once, not pixel by pixel
+				px = inX1 - 1
+				continue
+			}
 			a := cy * (math.Min(x1, float64(px+1)) - math.Max(x0, float64(px)))
 			p := row[px*4 : px*4+4 : px*4+4]
 			if a >= 1 {
@@ -97,6 +103,17 @@ func fillRect(img *image.RGBA, x0, y0, x1, y1 float64, c color.RGBA) {
 			p[1] = blend(p[1], c.G, a)
 			p[2] = blend(p[2], c.B, a)
 		}
+	}
+}
+
+// fillRun paints every 4-byte pixel of run with c, opaque.
+func fillRun(run []byte, c color.RGBA) {
+	if len(run) == 0 {
+		return
+	}
+	run[0], run[1], run[2], run[3] = c.R, c.G, c.B, 0xff
+	for n := 4; n < len(run); n *= 2 {
+		copy(run[n:], run[:n])
 	}
 }
 
