@@ -139,7 +139,12 @@ func newKioskVisitor(base string) *kioskVisitor {
 var errRefused = errors.New("refused")
 
 func (k *kioskVisitor) get(path string) (int, string, error) {
-	resp, err := k.http.Get(k.base + path)
+	req, err := http.NewRequest("GET", k.base+path, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("HX-Request", "true") // the kiosk moves between screens with htmx
+	resp, err := k.http.Do(req)
 	if err != nil {
 		return 0, "", err
 	}

@@ -161,6 +161,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var pe *PublicError
 	var fe *fiber.Error
 	switch {
+	case storage.IsDiskFull(err):
+		// Nothing was written (SQLite rolled back), and the same request works once there is room.
+		status = fiber.StatusServiceUnavailable
+		msg = "Maaf, penyimpanan server sedang penuh sehingga data belum tersimpan. Isian Anda masih ada di layar; mohon minta bantuan petugas."
+		if isDeskPath(c.Path()) {
+			msg = "Penyimpanan server penuh: perubahan ini belum tersimpan. Hubungi teknisi untuk mengosongkan ruang disk (docs/deploy.md), lalu ulangi."
+		}
 	case errors.As(err, &pe):
 		status, msg = pe.Status, pe.Message
 	case errors.As(err, &fe):
