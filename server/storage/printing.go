@@ -346,10 +346,13 @@ func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) 
 			return err
 		}
 		var paused bool
-		if err := tx.QueryRowContext(ctx, `SELECT paused FROM stations WHERE id = ?`, stationID).Scan(&paused); err != nil {
+		var printerState string
+		if err := tx.QueryRowContext(ctx, `SELECT paused, printer_state FROM stations WHERE id = ?`, stationID).Scan(&paused, &printerState); err != nil {
 			return err
 		}
-		if paused {
+		// A station whose printer last said it cannot print gets nothing: the card waits for one
+		// that can, instead of sitting in a stopped CUPS queue or in a claim its agent gave up on.
+		if paused || printerState == "stopped" || printerState == "offline" {
 			return ErrNotFound
 		}
 		// First a job this station claimed and then went silent about: see ReclaimAfter.
