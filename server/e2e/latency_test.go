@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"ak1/server/domain"
+	"ak1/server/internal/benchrow"
 	"ak1/server/storage"
 )
 
@@ -122,13 +123,13 @@ func TestApprovalToCUPSLatency(t *testing.T) {
 			return got.PrintJobID
 		}))
 	}
-	var rows [][5]string
+	var rows []benchrow.Row
 	report := func(name string, d []time.Duration) time.Duration {
 		slices.Sort(d)
 		q := func(p float64) time.Duration { return d[min(len(d)-1, int(p*float64(len(d))))] }
 		t.Logf("%-52s n=%d  min %6.1f ms  p50 %6.1f ms  p90 %6.1f ms  p99 %6.1f ms  max %6.1f ms", name, len(d),
 			ms(d[0]), ms(q(0.5)), ms(q(0.9)), ms(q(0.99)), ms(d[len(d)-1]))
-		rows = append(rows, [5]string{"approval to CUPS: " + name, fmt.Sprintf("p50 %.0f ms, p99 %.0f ms (n=%d)", ms(q(0.5)), ms(q(0.99)), len(d)),
+		rows = append(rows, benchrow.Row{"approval to CUPS: " + name, fmt.Sprintf("p50 %.0f ms, p99 %.0f ms (n=%d)", ms(q(0.5)), ms(q(0.99)), len(d)),
 			"p99 < 1 s", "make bench (AK1_LATENCY=1 go test -count=1 -v -run '^TestApprovalToCUPSLatency$' ./server/e2e)",
 			"ak1-server and an idle ak1-agent as processes, real CUPS with cups-pdf, the real 2-page card PDF"})
 		return q(0.99)
@@ -138,7 +139,7 @@ func TestApprovalToCUPSLatency(t *testing.T) {
 	}
 	report("approve by another process (same DB file) → CUPS", viaDB)
 	if out := os.Getenv("AK1_BENCH_OUT"); out != "" {
-		if err := appendRows(out, rows); err != nil {
+		if err := benchrow.Append(out, rows...); err != nil {
 			t.Fatal(err)
 		}
 	}

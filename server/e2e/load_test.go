@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"ak1/server/internal/benchrow"
 )
 
 // TestLoadBench is the load part of `make bench`: the real ak1-server
@@ -81,7 +83,7 @@ func TestLoadBench(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	after := rssKB(t, s.server.cmd.Process.Pid, "VmRSS")
 
-	var rows [][5]string
+	var rows []benchrow.Row
 	health := results["/healthz/0s"]
 	for _, tg := range targets {
 		sat, busy := results[tg.name+"/0s"], results[tg.name+"/100ms"]
@@ -94,10 +96,10 @@ func TestLoadBench(t *testing.T) {
 			aimSat, aimBusy = "≥ 50 % of /healthz", "p99 < 10 ms"
 		}
 		rows = append(rows,
-			[5]string{tg.name + ", back to back", fmt.Sprintf("%.0f req/s%s; p50 %.1f ms, p99 %.1f ms", sat.rps, ratio, sat.p50, sat.p99), aimSat, cmd, cond + "; no pause"},
-			[5]string{tg.name + ", 200 busy kiosks", fmt.Sprintf("p50 %.2f ms, p99 %.2f ms (%.0f req/s)", busy.p50, busy.p99, busy.rps), aimBusy, cmd, cond + "; each client pauses 50–150 ms"})
+			benchrow.Row{tg.name + ", back to back", fmt.Sprintf("%.0f req/s%s; p50 %.1f ms, p99 %.1f ms", sat.rps, ratio, sat.p50, sat.p99), aimSat, cmd, cond + "; no pause"},
+			benchrow.Row{tg.name + ", 200 busy kiosks", fmt.Sprintf("p50 %.2f ms, p99 %.2f ms (%.0f req/s)", busy.p50, busy.p99, busy.rps), aimBusy, cmd, cond + "; each client pauses 50–150 ms"})
 	}
-	rows = append(rows, [5]string{"server memory (RSS)", fmt.Sprintf("idle %d MB, peak under load %d MB, idle after %d MB", idle/1024, peak/1024, after/1024),
+	rows = append(rows, benchrow.Row{"server memory (RSS)", fmt.Sprintf("idle %d MB, peak under load %d MB, idle after %d MB", idle/1024, peak/1024, after/1024),
 		"< 150 MB", cmd, "VmRSS / VmHWM of the ak1-server process in the runs above"})
 
 	// The print agent, printing into a folder (no CUPS needed) as fast as cards come.
@@ -125,9 +127,9 @@ func TestLoadBench(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	agentPeak := rssKB(t, agent.cmd.Process.Pid, "VmHWM")
-	rows = append(rows, [5]string{"agent memory (RSS)", fmt.Sprintf("idle %.1f MB, peak while printing %.1f MB", float64(agentIdle)/1024, float64(agentPeak)/1024),
+	rows = append(rows, benchrow.Row{"agent memory (RSS)", fmt.Sprintf("idle %.1f MB, peak while printing %.1f MB", float64(agentIdle)/1024, float64(agentPeak)/1024),
 		"< 30 MB", cmd, fmt.Sprintf("ak1-agent printing %d approved cards into a folder (file: printer)", cards)})
-	if err := appendRows(out, rows); err != nil {
+	if err := benchrow.Append(out, rows...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -249,20 +251,4 @@ func rssKB(t *testing.T, pid int, field string) int {
 	}
 	t.Fatalf("%s not in /proc/%d/status", field, pid)
 	return 0
-}
-
-// appendRows adds rows to the `make bench` table file: what, figure, aim, command, conditions,
-// tab-separated (server/internal/benchtable renders it).
-func appendRows(path string, rows [][5]string) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		for i := range r {
-			r[i] = strings.NewReplacer("\t", " ", "\n", " ").Replace(r[i])
-		}
-		fmt.Fprintln(f, strings.Join(r[:], "\t"))
-	}
-	return f.Close()
 }

@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ak1/server/internal/benchrow"
 )
 
 const (
@@ -149,17 +151,12 @@ func appendRows(path string, rows [][5]string) error {
 	if path == "" {
 		return errors.New("-rows is required")
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
 	for _, r := range rows {
-		for i := range r {
-			r[i] = strings.NewReplacer("\t", " ", "\n", " ").Replace(r[i])
+		if err := benchrow.Append(path, benchrow.Row(r)); err != nil {
+			return err
 		}
-		fmt.Fprintln(f, strings.Join(r[:], "\t"))
 	}
-	return f.Close()
+	return nil
 }
 
 func render(rowsPath, note string) (string, error) {
