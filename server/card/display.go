@@ -162,10 +162,12 @@ func (it item) photoPixels() (*image.RGBA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("foto kartu: %w", err)
 	}
-	// The on-screen preview about halves a stored photo, where averaging neighbours
-	// (ApproxBiLinear) looks the same as Catmull-Rom at a fifth of the cost; the printed card
-	// gets the JPEG itself.
-	return fitPhoto(src, int(it.w), int(it.h), draw.ApproxBiLinear), nil
+	// A kept JPEG already has the box's shape: no crop. The on-screen preview about halves it,
+	// where averaging neighbours (ApproxBiLinear) looks the same as Catmull-Rom at a fifth of the
+	// cost; the printed card gets the JPEG itself.
+	dst := image.NewRGBA(image.Rect(0, 0, int(it.w), int(it.h)))
+	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
+	return dst, nil
 }
 
 func abs(n int) int {

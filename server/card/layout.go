@@ -477,10 +477,7 @@ func (f *face) ketentuan(y float64) {
 // FitPhoto crops a photo to the w:h shape around its centre (a little high, where the face is) and
 // resamples it to exactly w×h pixels. The card uses it for its photo box at 300 dpi; the desk uses it
 // to store every photo at print resolution.
-func FitPhoto(src image.Image, w, h int) *image.RGBA { return fitPhoto(src, w, h, draw.CatmullRom) }
-
-// fitPhoto is FitPhoto with a choice of resampling kernel.
-func fitPhoto(src image.Image, w, h int, k draw.Scaler) *image.RGBA {
+func FitPhoto(src image.Image, w, h int) *image.RGBA {
 	b := src.Bounds()
 	crop := b
 	if b.Dx()*h > b.Dy()*w { // too wide
@@ -495,6 +492,6 @@ func fitPhoto(src image.Image, w, h int, k draw.Scaler) *image.RGBA {
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
-	k.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
 	return dst
 }

@@ -77,8 +77,9 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	app.Use(s.recoverPanic, s.securityHeaders, s.csrf)
+	app.Use(s.recoverPanic, securityHeaders, s.csrf)
 	s.agentRoutes(app)
+	app.Use(s.strictTransport)
 
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
@@ -117,14 +118,19 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok", "database": "ok", "time": s.now().UTC().Format(time.RFC3339)})
 }
 
-// securityHeaders keeps pages from being framed, cached or leaking addresses, and lets them load
-// scripts and styles only from this server.
-func (s *Server) securityHeaders(c *fiber.Ctx) error {
+// strictTransport sends HSTS when browsers come over HTTPS: for a year, a browser that saw it
+// once refuses a plain-HTTP address for this host, so a sign-in cookie or a NIK can no longer be
+// led onto the office Wi-Fi in clear text.
+func (s *Server) strictTransport(c *fiber.Ctx) error {
 	if s.opts.SecureCookies {
-		// One year; a browser that saw it once refuses a plain-HTTP address for this host, so a
-		// sign-in cookie or a NIK can no longer be led onto the office Wi-Fi in clear text.
 		c.Set("Strict-Transport-Security", "max-age=31536000")
 	}
+	return c.Next()
+}
+
+// securityHeaders keeps pages from being framed, cached or leaking addresses, and lets them load
+// scripts and styles only from this server.
+func securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "no-referrer")
@@ -161,13 +167,6 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var pe *PublicError
 	var fe *fiber.Error
 	switch {
-	case storage.IsDiskFull(err):
-		// Nothing was written (SQLite rolled back), and the same request works once there is room.
-		status = fiber.StatusServiceUnavailable
-		msg = "Maaf, penyimpanan server sedang penuh sehingga data belum tersimpan. Isian Anda masih ada di layar; mohon minta bantuan petugas."
-		if isDeskPath(c.Path()) {
-			msg = "Penyimpanan server penuh: perubahan ini belum tersimpan. Hubungi teknisi untuk mengosongkan ruang disk (docs/deploy.md), lalu ulangi."
-		}
 	case errors.As(err, &pe):
 		status, msg = pe.Status, pe.Message
 	case errors.As(err, &fe):
@@ -187,6 +186,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			if fe.Code < 500 {
 				msg = "Permintaan tidak dapat diproses."
 			}
+		}
+	case storage.IsDiskFull(err):
+		// Nothing was written (SQLite rolled back), and the same request works once there is room.
+		status = fiber.StatusServiceUnavailable
+		msg = "Maaf, penyimpanan server sedang penuh sehingga data belum tersimpan. Isian Anda masih ada di layar; mohon minta bantuan petugas."
+		if isDeskPath(c.Path()) {
+			msg = "Penyimpanan server penuh: perubahan ini belum tersimpan. Hubungi teknisi untuk mengosongkan ruang disk (docs/deploy.md), lalu ulangi."
 		}
 	}
 	if status >= 500 {
