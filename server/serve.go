@@ -17,6 +17,7 @@ import (
 
 	"ak1/server/card"
 	"ak1/server/config"
+	"ak1/server/domain"
 	"ak1/server/storage"
 	"ak1/server/web"
 )
@@ -78,6 +79,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 	go every(ctx, log, 10*time.Minute, "sweep expired sessions", func(ctx context.Context) (int64, error) {
 		return db.SweepSessions(ctx, time.Now().Add(-web.SessionIdleDefault))
+	})
+	go every(ctx, log, 10*time.Minute, "sweep forgotten sign-in attempts", func(ctx context.Context) (int64, error) {
+		return db.SweepSignInAttempts(ctx, time.Now().Add(-max(domain.AccountSignInLimit.Forget, domain.AddressSignInLimit.Forget)))
 	})
 	go every(ctx, log, 30*time.Second, "expire print leases", func(ctx context.Context) (int64, error) {
 		n, err := db.ExpireLeases(ctx)

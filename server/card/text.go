@@ -89,11 +89,16 @@ func newMetrics(ttf []byte) (*metrics, error) {
 }
 
 // clean makes s printable with the embedded fonts: control characters and runs of spaces collapse
-// to one space, and characters the font lacks become "?", so both backends draw the same glyphs.
+// to one space, invisible format characters (bidirectional controls, zero-width characters: the
+// same set as domain.Invisible) are dropped, and characters the font lacks become "?", so both
+// backends draw the same glyphs. Input is cleaned before it is stored; this covers older records.
 func (m *metrics) clean(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
+		if unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) {
+			continue
+		}
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			space = true
 			continue

@@ -258,20 +258,25 @@ func (f *Form) Apply(step Step, values url.Values) {
 				if name == "remarks" || strings.HasPrefix(name, "exp_duties") || name == "street" {
 					limit = maxLong
 				}
-				*p = cleanText(values.Get(name), limit)
+				*p = CleanText(values.Get(name), limit)
 			}
 		}
 	}
 }
 
-// cleanText trims, folds runs of white space and control characters into one space, drops invalid
-// UTF-8, and cuts the text at limit characters.
-func cleanText(s string, limit int) string {
+// CleanText is the one cleaning every typed text goes through before it is stored (the Daftar
+// Isian from the kiosk and the desk, reasons, officer and station names). It trims, folds runs of
+// white space and control characters into one space, drops invalid UTF-8 and invisible characters
+// (see Invisible), and cuts the text at limit characters.
+func CleanText(s string, limit int) string {
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
 	space := false
 	n := 0
 	for _, r := range strings.TrimSpace(s) {
+		if Invisible(r) {
+			continue // dropped without a trace: "Bu\u200bdi" is "Budi"
+		}
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			space = true
 			continue
@@ -291,6 +296,16 @@ func cleanText(s string, limit int) string {
 		n++
 	}
 	return b.String()
+}
+
+// Invisible tells whether r is a character that shows nothing itself but changes how the text
+// around it looks: the bidirectional marks, embeddings, overrides and isolates (U+200E/F, U+061C,
+// U+202A–U+202E, U+2066–U+2069) that reverse a name or an address on the desk and on the card, the
+// zero-width space, joiners and word joiner, the byte order mark, soft hyphens, tag and variation
+// characters, Hangul fillers. These are Unicode's format characters (category Cf) and the other
+// default-ignorable code points; none belongs in a name, an address or a reason typed from a KTP.
+func Invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
 }
 
 // Rules are the office's settings that validation depends on.

@@ -426,6 +426,10 @@ func TestApplyKeepsRawAndCleans(t *testing.T) {
 		{"employer cut at 100", pengalaman, "exp_employer_3", long, long[:100]},
 		{"language other cut at 100", bahasa, "language_other", long, long[:100]},
 		{"missing value clears the field", identitas, "birth_place", "", ""},
+		{"right-to-left override dropped", identitas, "full_name", "Ni Made \u202euyA\u202c", "Ni Made uyA"},
+		{"isolates and marks dropped", alamat, "street", "\u2067Jl. Gatot Subroto\u2069 No.\u200f 12\u200e", "Jl. Gatot Subroto No. 12"},
+		{"zero-width characters inside a NIK dropped", identitas, "nik", "5171\u200b0307\ufeff0801\u20600002", "5171030708010002"},
+		{"only invisible characters is empty", identitas, "full_name", "\u200b\u202e\u3164\u200d", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -441,6 +445,36 @@ func TestApplyKeepsRawAndCleans(t *testing.T) {
 					utf8.RuneCountInString(got), tt.want, utf8.RuneCountInString(tt.want))
 			}
 		})
+	}
+}
+
+// TestCleanTextDropsInvisible: every bidirectional control and every zero-width or other invisible
+// format character is dropped wherever it stands, and what is left is folded as usual.
+func TestCleanTextDropsInvisible(t *testing.T) {
+	invisible := []rune{
+		0x202a, 0x202b, 0x202c, 0x202d, 0x202e, // embeddings, pop, overrides
+		0x2066, 0x2067, 0x2068, 0x2069, // isolates
+		0x200e, 0x200f, 0x061c, // left-to-right, right-to-left and Arabic letter marks
+		0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, // zero-width space, non-joiner, joiner, word joiner, BOM
+		0x00ad, 0x034f, 0x180e, 0x3164, 0xfe0f, 0xe0041, // soft hyphen, grapheme joiner, Mongolian separator, Hangul filler, variation selector, tag
+	}
+	for _, r := range invisible {
+		for _, in := range []string{string(r) + "Made", "Ma" + string(r) + "de", "Made" + string(r), " " + string(r) + " Made " + string(r) + " "} {
+			if got := CleanText(in, maxShort); got != "Made" {
+				t.Errorf("CleanText(%+q) = %+q, want \"Made\"", in, got)
+			}
+		}
+		if !Invisible(r) {
+			t.Errorf("Invisible(%U) = false", r)
+		}
+	}
+	if got := CleanText("Ni \u202eMade\u202c Ayu", maxShort); got != "Ni Made Ayu" {
+		t.Errorf("CleanText with an override between words = %+q", got)
+	}
+	for _, r := range "Aaé—’ .,-/1Ñ\u00a0ÿ" {
+		if Invisible(r) {
+			t.Errorf("Invisible(%U) = true for a visible character", r)
+		}
 	}
 }
 
@@ -632,6 +666,7 @@ func FuzzFormDecode(f *testing.F) {
 	f.Add("nik=5171030708010001&sex=L&birth_day=7&birth_month=8&birth_year=2001&never_worked=1")
 	f.Add("full_name=%00%ff%20%20a&languages=Inggris&languages=Inggris&exp_years_9=1&training_name_0=x")
 	f.Add("email=a%40b&phone=%2B62&rt=1a&desired_location=luarnegeri&desired_wage=Rp")
+	f.Add("full_name=%E2%80%AEuyA%E2%80%AC&street=%E2%81%A7Jl%E2%81%A9&nik=5171%E2%80%8B0307")
 	f.Add("")
 	known := allFields()
 	rules := testRules
@@ -646,8 +681,8 @@ func FuzzFormDecode(f *testing.F) {
 		}
 		for _, step := range Steps {
 			for _, name := range step.Fields {
-				if v := form.Value(name); !utf8.ValidString(v) || utf8.RuneCountInString(v) > maxLong+1 {
-					t.Fatalf("field %s = %q after Apply", name, v)
+				if v := form.Value(name); !utf8.ValidString(v) || utf8.RuneCountInString(v) > maxLong+1 || strings.ContainsFunc(v, Invisible) {
+					t.Fatalf("field %s = %+q after Apply", name, v)
 				}
 			}
 		}

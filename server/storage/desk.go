@@ -20,14 +20,27 @@ var ErrStateChanged = errors.New("application state changed")
 // ErrRegNumberTaken is returned when a manual card's registration number already exists.
 var ErrRegNumberTaken = errors.New("registration number already used")
 
+// ErrNotPengantar is returned when the signer chosen for a manual card is not an active Pengantar Kerja.
+var ErrNotPengantar = errors.New("signer is not an active Pengantar Kerja")
+
+// ActiveCardError is returned when a manual card is entered for a NIK that already holds a card
+// still valid today.
+type ActiveCardError struct {
+	RegNumber  string
+	ValidUntil time.Time
+}
+
+func (e *ActiveCardError) Error() string {
+	return "NIK already holds card " + e.RegNumber + ", valid until " + e.ValidUntil.Format("2006-01-02")
+}
+
 // NotReadyError says why an application cannot be approved yet; Message is in Bahasa Indonesia.
 type NotReadyError struct{ Message string }
 
 func (e *NotReadyError) Error() string { return e.Message }
 
 // deskStates are the states in which the desk may still check and change an application.
-var deskStates = []domain.State{domain.StateSubmitted, domain.StateCalled, domain.StateReturned,
-	domain.StateResubmitted, domain.StateVerified, domain.StatePhotographed}
+var deskStates = domain.DeskStates
 
 func inStates(s domain.State, list ...domain.State) bool {
 	for _, x := range list {
@@ -462,14 +475,10 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 		if err := json.Unmarshal([]byte(form), &f); err != nil {
 			return err
 		}
-		var role string
-		var disabled bool
-		err = tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE id = ?`, a.PengantarID).Scan(&role, &disabled)
-		if errors.Is(err, sql.ErrNoRows) || role != string(domain.RolePengantar) || disabled {
-			return &NotReadyError{"Pilih Pengantar Kerja yang akan menandatangani kartu."}
-		}
-		if err != nil {
+		if ok, err := activePengantar(ctx, tx, a.PengantarID); err != nil {
 			return err
+		} else if !ok {
+			return &NotReadyError{"Pilih Pengantar Kerja yang akan menandatangani kartu."}
 		}
 		// The guarded transition first: of two officers approving at once, the second stops here.
 		if res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, state_reason = '', updated_at = ? WHERE id = ? AND state = ?`,
@@ -567,18 +576,33 @@ func (db *DB) PrintJobState(ctx context.Context, cardID int64) (string, error) {
 	return s, err
 }
 
+// activePengantar tells whether the user may sign cards: an active Pengantar Kerja.
+func activePengantar(ctx context.Context, tx *sql.Tx, userID int64) (bool, error) {
+	var role string
+	var disabled bool
+	err := tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE id = ?`, userID).Scan(&role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && role == string(domain.RolePengantar) && !disabled, err
+}
+
 // ManualCard is a card made by hand during an outage, entered afterwards.
 type ManualCard struct {
 	Form        *domain.Form
 	RegNumber   string
 	IssuedOn    time.Time // the date written on the card
-	PengantarID int64     // 0 when unknown
+	PengantarID int64     // the Pengantar Kerja who signed it
 	UserID      int64
 }
 
 // EnterManualCard records a hand-made card with its own registration number and date: the
-// application (source manual, state handed over) and the card (manual). It uses no automatic serial,
-// and a number already used by any card is refused with ErrRegNumberTaken.
+// application (source manual, state handed over) and the card (manual). It uses no automatic serial.
+// It follows the rules of the kiosk and the desk, checked in the same transaction as the insert:
+// a signer who is not an active Pengantar Kerja is refused with ErrNotPengantar; a NIK with an open
+// application with domain.ErrAlreadyOpen, returning that application's id; a NIK holding a card
+// still valid today with an *ActiveCardError; a number already used by any card with
+// ErrRegNumberTaken.
 func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) {
 	data, err := json.Marshal(m.Form)
 	if err != nil {
@@ -589,6 +613,29 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 	day := domain.OfficeDay(now)
 	var appID int64
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		if ok, err := activePengantar(ctx, tx, m.PengantarID); err != nil {
+			return err
+		} else if !ok {
+			return ErrNotPengantar
+		}
+		err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE nik = ? AND state IN `+openStatesSQL()+
+			` ORDER BY id DESC LIMIT 1`, m.Form.NIK).Scan(&appID)
+		if err == nil {
+			return domain.ErrAlreadyOpen
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var valid ActiveCardError
+		var until string
+		err = tx.QueryRowContext(ctx, `SELECT c.reg_number, c.valid_until FROM cards c JOIN applications a ON a.id = c.application_id
+			WHERE a.nik = ? AND c.state = ? AND c.valid_until >= ? ORDER BY c.valid_until DESC LIMIT 1`,
+			m.Form.NIK, domain.CardActive, day).Scan(&valid.RegNumber, &until)
+		if err == nil {
+			valid.ValidUntil, _ = time.Parse("2006-01-02", until)
+			return &valid
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		var taken bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cards WHERE replace(reg_number, ' ', '') = ?)`,
 			strings.ReplaceAll(m.RegNumber, " ", "")).Scan(&taken); err != nil {
@@ -613,13 +660,9 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 		if appID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		var pk any
-		if m.PengantarID != 0 {
-			pk = m.PengantarID
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)
 			VALUES (?, ?, 1, 'active', ?, ?, ?, ?, 1)`, appID, m.RegNumber, m.IssuedOn.Format("2006-01-02"),
-			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), pk); err != nil {
+			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), m.PengantarID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, actorOf(m.UserID), "manual", appID, "", string(domain.StateHandedOver),

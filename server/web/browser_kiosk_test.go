@@ -57,6 +57,14 @@ func valueOf(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
+// startForm goes from the welcome screen to the first step of the form as a person does.
+func startForm(base string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Navigate(base+"/"), chromedp.WaitVisible(`.greeting`),
+		chromedp.Click(`a[href="/layanan/baru"]`), chromedp.WaitVisible(`.checklist`),
+		chromedp.Click(`label.check:has(input[value=ktp])`), chromedp.Click(`label.check:has(input[value=foto])`), chromedp.Click(`label.check:has(input[value=ijazah])`),
+		chromedp.Click(`.actions button[type=submit]`), chromedp.WaitVisible(`#f-nik`))
+}
+
 // TestKioskCompleteApplication walks the kiosk as a job seeker on the portrait touch screen: wrong NIK,
 // NIK that disagrees with the birth date, a missing required field, then a complete submission.
 func TestKioskCompleteApplication(t *testing.T) {
@@ -181,7 +189,7 @@ func TestKioskCompleteApplication(t *testing.T) {
 
 	// "Selesai" forgets the person: the first step is empty again.
 	testbrowser.Step(t, ctx, "finish", chromedp.Click(`.done button[type=submit]`), chromedp.WaitVisible(`.greeting`),
-		chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-nik`))
+		startForm(srv.URL))
 	if v := valueOf(t, ctx, "#f-nik"); v != "" {
 		t.Fatalf("next person sees NIK %q", v)
 	}
@@ -204,7 +212,7 @@ func TestKioskCompleteApplication(t *testing.T) {
 func TestKioskIdleReset(t *testing.T) {
 	srv := newTestServer(t, Options{KioskIdle: time.Second, KioskWarn: 2 * time.Second})
 	ctx := testbrowser.New(t, 1080, 1920, true)
-	testbrowser.Step(t, ctx, "start form", chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-nik`),
+	testbrowser.Step(t, ctx, "start form", startForm(srv.URL),
 		fill(`#f-nik`, "5171034708010001"), fill(`#f-full_name`, "Ni Made Ayu"),
 		chromedp.Click(`button[value=lanjut]`), chromedp.WaitVisible(`#e-birth_date`))
 	if n := countDrafts(t, srv); n != 1 {
@@ -225,7 +233,7 @@ func TestKioskIdleReset(t *testing.T) {
 	if n := countDrafts(t, srv); n != 0 {
 		t.Fatalf("drafts after idle reset = %d, want 0", n)
 	}
-	testbrowser.Step(t, ctx, "form is empty", chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-nik`))
+	testbrowser.Step(t, ctx, "form is empty", startForm(srv.URL))
 	if v := valueOf(t, ctx, "#f-nik"); v != "" {
 		t.Fatalf("NIK survived the reset: %q", v)
 	}

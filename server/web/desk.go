@@ -31,7 +31,8 @@ func (s *Server) initDesk() {
 		s.opts.LoginDelay = time.Second
 	}
 	s.events = newBroker(s.db, s.log)
-	s.throttle = newLoginThrottle(s.opts.LoginDelay)
+	s.accountLimit, s.addressLimit = domain.AccountSignInLimit, domain.AddressSignInLimit
+	s.accountLimit.Unit, s.addressLimit.Unit = s.opts.LoginDelay, s.opts.LoginDelay
 }
 
 func isDeskPath(p string) bool {
@@ -197,8 +198,7 @@ func (s *Server) applicationPage(c *fiber.Ctx) error {
 	p.Data["StateLabel"] = stateLabel(a.State)
 	p.Data["SourceLabel"] = sourceLabel(a.Source)
 	p.Data["CanDesk"] = canDesk(officerOf(c))
-	p.Data["AtDesk"] = a.State == domain.StateSubmitted || a.State == domain.StateResubmitted || a.State == domain.StateCalled ||
-		a.State == domain.StateReturned || a.State == domain.StateVerified || a.State == domain.StatePhotographed
+	p.Data["AtDesk"] = a.State.AtDesk()
 	svc, _ := domain.FindService("baru")
 	ticked := map[string]bool{}
 	for _, d := range a.Documents {
@@ -389,14 +389,12 @@ func containsStr(list []string, v string) bool {
 	return false
 }
 
-// reason reads the chosen or typed reason for returning or rejecting.
+// reason reads the chosen or typed reason for returning or rejecting; the job seeker reads it back
+// at the kiosk, so it is cleaned like the form.
 func reason(c *fiber.Ctx) string {
-	r := strings.TrimSpace(c.FormValue("alasan_lain"))
+	r := domain.CleanText(c.FormValue("alasan_lain"), 300)
 	if r == "" {
-		r = strings.TrimSpace(c.FormValue("alasan"))
-	}
-	if len([]rune(r)) > 300 {
-		r = string([]rune(r)[:300])
+		r = domain.CleanText(c.FormValue("alasan"), 300)
 	}
 	return r
 }

@@ -253,6 +253,9 @@ func (s *Server) manualForm(c *fiber.Ctx) error {
 	return s.renderDeskForm(c, "manual", nil, &domain.Form{}, nil, fiber.Map{"RegNumber": "", "IssuedOn": ""})
 }
 
+// errNotSigner is shown when the manual card's signer is missing or may not sign.
+const errNotSigner = "Pilih Pengantar Kerja yang menandatangani kartu (pengguna aktif dengan peran Pengantar Kerja)"
+
 // manualSubmit enters a card made by hand during an outage, with the number and date written on it.
 func (s *Server) manualSubmit(c *fiber.Ctx) error {
 	f := &domain.Form{}
@@ -273,15 +276,33 @@ func (s *Server) manualSubmit(c *fiber.Ctx) error {
 	if perr != nil || issued.After(today) || issued.Before(today.AddDate(-2, 0, 0)) {
 		errs["issued_on"] = "Tanggal kartu dibuat: tidak boleh di masa depan atau lebih dari 2 tahun lalu"
 	}
+	if signer, err := s.db.User(c.UserContext(), pk); errors.Is(err, storage.ErrNotFound) || err == nil && !signer.CanSign() {
+		errs["pengantar"] = errNotSigner
+	} else if err != nil {
+		return err
+	}
 	if len(errs) > 0 {
 		return s.renderDeskForm(c, "manual", nil, f, errs, extra)
 	}
 	f.Normalize()
+	// The same rules as the kiosk and the desk, checked again where the card is stored: one open
+	// application and one valid card per NIK, signed by an active Pengantar Kerja.
 	id, err := s.db.EnterManualCard(c.UserContext(), storage.ManualCard{Form: f, RegNumber: reg, IssuedOn: issued, PengantarID: pk, UserID: officerOf(c).ID})
-	if errors.Is(err, storage.ErrRegNumberTaken) {
+	var valid *storage.ActiveCardError
+	switch {
+	case errors.Is(err, storage.ErrRegNumberTaken):
 		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"reg_number": "Nomor pendaftaran ini sudah tercatat pada kartu lain"}, extra)
-	}
-	if err != nil {
+	case errors.Is(err, storage.ErrNotPengantar):
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"pengantar": errNotSigner}, extra)
+	case errors.Is(err, domain.ErrAlreadyOpen):
+		open, gerr := s.db.Application(c.UserContext(), id)
+		if gerr != nil {
+			return gerr
+		}
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s, %s): selesaikan permohonan itu, kartu manual tidak dicatat.", open.Ticket, stateLabel(open.State))}, extra)
+	case errors.As(err, &valid):
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah memiliki kartu AK/I yang masih berlaku (nomor %s, berlaku sampai %s): kartu kedua tidak dicatat.", valid.RegNumber, domain.FormatDate(valid.ValidUntil))}, extra)
+	case err != nil:
 		return err
 	}
 	s.events.notify()

@@ -41,7 +41,7 @@ type Options struct {
 	RegNoPattern string        // registration-number pattern; default domain.DefaultRegNoPattern
 	SessionIdle  time.Duration // an officer session ends after this long unused (default 30 min)
 	SessionMax   time.Duration // and after this long in any case (default 10 h)
-	LoginDelay   time.Duration // added per wrong password beyond the second (default 1 s)
+	LoginDelay   time.Duration // the first sign-in wait past the free attempts; it doubles per attempt (default 1 s)
 }
 
 // Server holds the dependencies of the handlers.
@@ -51,9 +51,11 @@ type Server struct {
 	opts Options
 	now  func() time.Time
 
-	events      *broker        // tells live queues and the lobby display that something changed
-	throttle    *loginThrottle // slows down password guessing
-	printSignal *printSignal   // wakes print agents waiting for a job
+	events      *broker      // tells live queues and the lobby display that something changed
+	printSignal *printSignal // wakes print agents waiting for a job
+
+	// accountLimit and addressLimit slow down password guessing (domain.SignInLimit).
+	accountLimit, addressLimit domain.SignInLimit
 }
 
 // New builds the Fiber application with every route.

@@ -11,11 +11,15 @@
 
   function state() { return document.getElementById("kiosk-state"); }
 
+  // Screens without a form (the welcome screen, error pages) have data-idle="quiet": nothing to
+  // warn about, but they still reset, so that a page left open never outlives its visitor.
   function armIdle() {
     clearTimeout(idleTimer);
     var st = state();
-    if (!st || st.dataset.idle !== "on" || !document.getElementById("idle-dialog").hidden) return;
-    idleTimer = setTimeout(warn, Number(st.dataset.idleMs) || 60000);
+    if (!st || !document.getElementById("idle-dialog").hidden) return;
+    var idleMs = Number(st.dataset.idleMs) || 60000;
+    if (st.dataset.idle === "quiet") idleTimer = setTimeout(forget, idleMs + (Number(st.dataset.warnMs) || 20000));
+    else if (st.dataset.idle === "on") idleTimer = setTimeout(warn, idleMs);
   }
 
   function warn() {
