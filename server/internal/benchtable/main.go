@@ -131,8 +131,11 @@ func formatFigure(unit string, vals []float64) string {
 	slices.Sort(vals)
 	med := vals[len(vals)/2]
 	f := func(v float64) string {
-		if unit == "ns/op" {
+		switch {
+		case unit == "ns/op":
 			return strconv.FormatFloat(v/1e6, 'f', 2, 64)
+		case strings.HasSuffix(unit, "ms/op"):
+			return strconv.FormatFloat(v, 'f', 2, 64)
 		}
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	}
