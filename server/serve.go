@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -29,6 +30,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("AK1_DATA_DIR %q: %w", cfg.DataDir, err)
 	}
@@ -52,7 +56,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if cfg.Demo {
-		if err := ensureDemoAccounts(ctx, db, stdout); err != nil {
+		// The block goes to the console and, for make run's banner, to a file in the data folder (a
+		// developer's folder: demo mode is for trying the system out).
+		var block bytes.Buffer
+		if err := ensureDemoAccounts(ctx, db, io.MultiWriter(stdout, &block)); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(cfg.DataDir, "akun-demo.txt"), block.Bytes(), 0o600); err != nil {
 			return err
 		}
 	}

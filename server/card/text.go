@@ -178,6 +178,30 @@ func (m *metrics) wrap(s string, size, maxW float64) []string {
 	return lines
 }
 
+// wrapIndent breaks s at spaces into a first line of at most firstW points and further lines of at
+// most restW (a paragraph that starts after a heading). It is for the card's own fixed texts: a word
+// wider than a line is not broken.
+func (m *metrics) wrapIndent(s string, size, firstW, restW float64) []string {
+	var lines []string
+	cur, limit := "", firstW
+	for _, w := range strings.Fields(s) {
+		cand := w
+		if cur != "" {
+			cand = cur + " " + w
+		}
+		if cur == "" || m.width(cand, size) <= limit {
+			cur = cand
+			continue
+		}
+		lines = append(lines, cur)
+		cur, limit = w, restW
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
 // fitLines chooses the largest size from maxSize down to minSize (in 0.25 pt steps) at which s
 // wraps into at most maxLines lines of width maxW. If even minSize needs more lines, the last
 // allowed line ends in an ellipsis: the card then shows a cut value rather than spilling over

@@ -312,9 +312,12 @@ func (db *DB) SetDocuments(ctx context.Context, id, userID int64, docs []string)
 	})
 }
 
-// FieldChange is one corrected field of the Daftar Isian.
+// FieldChange is one corrected field of the Daftar Isian. At and By (the officer's name) are filled
+// when it is read back.
 type FieldChange struct {
 	Field, Old, New string
+	At              time.Time
+	By              string
 }
 
 // CorrectApplication stores the corrected form of an application the officer saw in state seen,
@@ -341,6 +344,9 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrStateChanged
 		}
+		if err := saveFormRows(ctx, tx, id, f); err != nil {
+			return err
+		}
 		names := make([]string, len(changes))
 		for i, c := range changes {
 			names[i] = c.Field
@@ -353,9 +359,10 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 	})
 }
 
-// Corrections returns the corrections of an application, oldest first.
+// Corrections returns the corrections of an application, oldest first, with who made them and when.
 func (db *DB) Corrections(ctx context.Context, id int64) ([]FieldChange, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT field, old_value, new_value FROM corrections WHERE application_id = ? ORDER BY id`, id)
+	rows, err := db.read.QueryContext(ctx, `SELECT c.field, c.old_value, c.new_value, c.at, coalesce(u.full_name, '')
+		FROM corrections c LEFT JOIN users u ON u.id = c.user_id WHERE c.application_id = ? ORDER BY c.id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -363,9 +370,11 @@ func (db *DB) Corrections(ctx context.Context, id int64) ([]FieldChange, error) 
 	var out []FieldChange
 	for rows.Next() {
 		var c FieldChange
-		if err := rows.Scan(&c.Field, &c.Old, &c.New); err != nil {
+		var at string
+		if err := rows.Scan(&c.Field, &c.Old, &c.New, &at, &c.By); err != nil {
 			return nil, err
 		}
+		c.At = parseTime(at)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -474,6 +483,13 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 		var f domain.Form
 		if err := json.Unmarshal([]byte(form), &f); err != nil {
 			return err
+		}
+		if f.NIKMismatch() != nil {
+			if ok, err := acceptedNIK(ctx, tx, a.ApplicationID); err != nil {
+				return err
+			} else if ok == nil {
+				return &NotReadyError{"NIK tidak sesuai dengan tanggal lahir atau jenis kelamin: periksa KTP, lalu terima NIK dengan alasan atau koreksi data."}
+			}
 		}
 		if ok, err := activePengantar(ctx, tx, a.PengantarID); err != nil {
 			return err
@@ -658,6 +674,9 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 			return err
 		}
 		if appID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := saveFormRows(ctx, tx, appID, m.Form); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)

@@ -108,8 +108,9 @@ func TestCorrectionRecordsOldValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := db.Corrections(ctx, app.ID)
-	if len(got) != 1 || got[0] != changes[0] {
-		t.Fatalf("corrections = %+v", got)
+	if len(got) != 1 || got[0].Field != "full_name" || got[0].Old != changes[0].Old || got[0].New != changes[0].New ||
+		got[0].By != "Officer petugas" || !got[0].At.Equal(morning) {
+		t.Fatalf("corrections = %+v, want the change with who (Officer petugas) and when (%v)", got, morning)
 	}
 	stored, _ := db.Application(ctx, app.ID)
 	if stored.FullName != "I Wayan Sudarsana" || stored.Form.FullName != "I Wayan Sudarsana" {

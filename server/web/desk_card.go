@@ -173,9 +173,13 @@ func cardFromForm(f *domain.Form) card.Card {
 		Sex: domain.LabelOf(domain.Sexes, f.Sex), MaritalStatus: f.Marital, Religion: f.Religion,
 		AddressLines: []string{street, "Kel. " + f.Kelurahan + ", Kec. " + f.KecamatanName(), strings.TrimSpace("Kota Denpasar " + f.PostalCode)},
 	}
-	year, _ := strconv.Atoi(f.EduYear)
-	if f.EduLevel != "" && f.EduLevel != "Tidak tamat SD" {
-		cd.Education = []card.EducationRow{{Level: f.EduLevel, Major: f.EduMajor, School: f.EduSchool, Year: year}}
+	for _, e := range f.Education() {
+		year, _ := strconv.Atoi(e.Year)
+		school := e.School
+		if e.Level == "Tidak tamat SD" {
+			school = strings.TrimSpace("Tidak tamat " + school)
+		}
+		cd.Education = append(cd.Education, card.EducationRow{Level: e.Level, Major: e.Major, School: school, Year: year})
 	}
 	for _, t := range f.Trainings {
 		if t.Name != "" {

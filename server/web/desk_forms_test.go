@@ -27,7 +27,14 @@ func TestWalkInAndManualCard(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "tidak sesuai dengan NIK") || !strings.Contains(body, "Jl. Gatot Subroto Barat No. 12") {
 		t.Fatalf("walk-in with a NIK/date mismatch: %d\n%.1200s", code, body)
 	}
-	code, loc, _ := c.post("/petugas/baru", formValues(deskForm(1)))
+	// The job seeker's declaration and consent are recorded at the desk too.
+	code, _, body = c.post("/petugas/baru", formValues(deskForm(1)))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-agreed"`) {
+		t.Fatalf("walk-in without the declaration: %d", code)
+	}
+	good := formValues(deskForm(1))
+	good.Set("setuju", "1")
+	code, loc, _ := c.post("/petugas/baru", good)
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/petugas/permohonan/") {
 		t.Fatalf("walk-in: %d %s", code, loc)
 	}
@@ -39,7 +46,9 @@ func TestWalkInAndManualCard(t *testing.T) {
 	c.get("/petugas/manual")
 	manual := formValues(deskForm(2))
 	manual.Set("reg_number", "5171 150926 000777")
-	manual.Set("issued_on", "2026-09-15")
+	manual.Set("issued_on_day", "15")
+	manual.Set("issued_on_month", "9")
+	manual.Set("issued_on_year", "2026")
 	manual.Set("pengantar", strconv.FormatInt(pk, 10))
 	code, loc, body = c.post("/petugas/manual", manual)
 	if code != http.StatusSeeOther {

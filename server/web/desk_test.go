@@ -32,7 +32,9 @@ func deskForm(serial int) *domain.Form {
 		BirthDay: "7", BirthMonth: "8", BirthYear: "2001", Sex: "L",
 		Street: "Jl. Gatot Subroto Barat No. 12", RT: "003", RW: "001", Kecamatan: "517104", Kelurahan: "Ubung",
 		Phone: "081234567890", Marital: "Belum Kawin", Religion: "Hindu",
-		EduLevel: "SMA", EduSchool: "SMA Negeri 4 Denpasar", EduYear: "2019",
+		EduLevel: "SMA", EduCode: "3801", EduSchool: "SMA Negeri 4 Denpasar", EduYear: "2019",
+		EduHistory: []domain.Education{{Level: "SD", School: "SD Negeri 1 Ubung", Year: "2013"},
+			{Level: "SMP/SLTP", School: "SMP Negeri 3 Denpasar", Year: "2016"}},
 		Languages: []string{"Inggris"}, NeverWorked: true,
 		DesiredKBJI: "5", DesiredLocation: "lokal", DesiredWage: "3500000",
 	}
@@ -290,18 +292,20 @@ func TestPhotoUpload(t *testing.T) {
 // formValues turns a Daftar Isian into the officer form's fields.
 func formValues(f *domain.Form) url.Values {
 	v := url.Values{}
-	for _, st := range domain.Steps {
-		for _, name := range st.Fields {
-			switch name {
-			case "languages":
-				v[name] = f.Languages
-			case "never_worked":
-				if f.NeverWorked {
-					v.Set(name, "1")
-				}
-			default:
-				v.Set(name, f.Value(name))
+	for _, name := range domain.AllFields() {
+		switch name {
+		case "languages":
+			v[name] = f.Languages
+		case "never_worked":
+			if f.NeverWorked {
+				v.Set(name, "1")
 			}
+		case "nik_perlu_dicek":
+			if f.NIKAsOnKTP {
+				v.Set(name, "1")
+			}
+		default:
+			v.Set(name, f.Value(name))
 		}
 	}
 	return v
@@ -336,6 +340,12 @@ func TestCorrectionAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []storage.FieldChange{{Field: "phone", Old: "081234567890", New: "081399991111"}, {Field: "edu_school", Old: "SMA Negeri 4 Denpasar", New: "SMA Negeri 1 Denpasar"}}
+	for i := range got {
+		if got[i].By != "Pejabat petugas" || !got[i].At.Equal(srv.Clock.Now()) {
+			t.Errorf("correction %d by %q at %v, want the officer and the time", i, got[i].By, got[i].At)
+		}
+		got[i].By, got[i].At = "", time.Time{}
+	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("corrections = %v, want %v", got, want)
 	}
@@ -442,7 +452,7 @@ func TestCardDataFromApprovedCard(t *testing.T) {
 	}
 	if cd.RegNumber != "5171 271126 000001" || cd.NIK != app.NIK || cd.PhotoJPEG == nil || cd.PengantarKerja.Name != "Pejabat pengantar" ||
 		cd.IssuedOn.Format("2006-01-02") != "2026-11-27" || cd.ValidUntil.Format("2006-01-02") != "2028-11-27" || cd.Sex != "Laki-laki" ||
-		len(cd.Education) != 1 || cd.Education[0].Year != 2019 {
+		len(cd.Education) != 3 || cd.Education[0].Level != "SD" || cd.Education[2].Year != 2019 {
 		t.Fatalf("card data = %+v", cd)
 	}
 }

@@ -64,7 +64,9 @@ func TestInvisibleCharactersNeverStored(t *testing.T) {
 	// Desk: walk-in.
 	c := signIn(t, srv, "petugas", pw)
 	c.get("/petugas/baru")
-	code, loc, body = c.post("/petugas/baru", formValues(dirtyForm(2)))
+	walkInValues := formValues(dirtyForm(2))
+	walkInValues.Set("setuju", "1") // the job seeker's declaration and consent (issue 8)
+	code, loc, body = c.post("/petugas/baru", walkInValues)
 	if code != http.StatusSeeOther {
 		t.Fatalf("walk-in: %d\n%.800s", code, body)
 	}

@@ -26,6 +26,7 @@ type kioskPage struct {
 	IdleMS    int64
 	WarnMS    int64
 	Idle      bool // the idle reset runs on every screen but the welcome screen
+	NoCancel  bool // no "Batal" button: the screens after sending (the ticket) have their own "Selesai"
 	Form      *domain.Form
 	Errors    domain.Errors
 	Step      domain.Step
@@ -74,7 +75,12 @@ func (s *Server) requirements(c *fiber.Ctx) error {
 	}
 	p := s.page(c, svc.Title)
 	p.Data["Service"] = svc
-	p.Data["Checked"] = map[string]bool{}
+	// Coming back from the "documents still missing" screen keeps what was ticked.
+	checked := map[string]bool{}
+	for _, v := range c.Context().QueryArgs().PeekMulti("dokumen") {
+		checked[string(v)] = true
+	}
+	p.Data["Checked"] = checked
 	return c.Render("kiosk/requirements", p, "layouts/kiosk")
 }
 
@@ -178,9 +184,13 @@ func (s *Server) stepPage(c *fiber.Ctx, idx int, f *domain.Form, errs domain.Err
 	p.Data["Marital"] = domain.MaritalStatuses
 	p.Data["Religions"] = domain.Religions
 	p.Data["Levels"] = domain.EducationLevels
+	p.Data["EduCode"] = eduCodeField(f.EduLevel, f.EduCode, errs["edu_code"])
+	p.Data["History"] = domain.HistoryFor(f.EduLevel)
 	p.Data["Languages"] = domain.Languages
 	p.Data["KBJI"] = domain.KBJIGroups
+	p.Data["KBLI"] = domain.KBLISections
 	p.Data["Locations"] = domain.DesiredLocations
+	p.Data["NIKMismatch"] = f.NIKMismatch() != nil
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
@@ -238,18 +248,45 @@ func (s *Server) saveStep(c *fiber.Ctx) error {
 	back := values.Get("aksi") == "kembali"
 	returnTo := values.Get("kembali")
 	if back {
-		if idx == 0 {
+		prev := f.PrevStep(idx)
+		if prev < 0 {
 			return redirect(c, "/layanan/baru")
 		}
-		return redirect(c, "/daftar/"+domain.Steps[idx-1].Slug)
+		return redirect(c, "/daftar/"+domain.Steps[prev].Slug)
 	}
 	if errs := f.ValidateStep(step.Slug, s.rules()); len(errs) > 0 {
 		return s.stepPage(c, idx, f, errs)
 	}
-	if returnTo == "periksa" || idx == len(domain.Steps)-1 {
+	next := f.NextStep(idx)
+	// A new highest level asks for a different history: go through it even from the review screen.
+	if returnTo == "periksa" && step.Slug == "pendidikan" && f.StepApplies("riwayat") && len(f.ValidateStep("riwayat", s.rules())) > 0 {
+		return redirect(c, "/daftar/riwayat?kembali=periksa")
+	}
+	if returnTo == "periksa" || next == len(domain.Steps) {
 		return redirect(c, "/daftar/periksa")
 	}
-	return redirect(c, "/daftar/"+domain.Steps[idx+1].Slug)
+	return redirect(c, "/daftar/"+domain.Steps[next].Slug)
+}
+
+// eduCodeChoice is what the IPK code pick-list partial needs.
+type eduCodeChoice struct {
+	Level    string
+	Groups   []domain.CodeGroup
+	Selected string
+	Error    string
+}
+
+func eduCodeField(level, selected, errMsg string) eduCodeChoice {
+	return eduCodeChoice{Level: level, Groups: domain.EducationCodes(level), Selected: selected, Error: errMsg}
+}
+
+// eduCodeOptions answers a change of the highest level with the matching IPK codes (htmx).
+func (s *Server) eduCodeOptions(c *fiber.Ctx) error {
+	level := c.Query("edu_level")
+	if domain.LevelRank(level) < 0 {
+		level = ""
+	}
+	return c.Render("partials/edu-code", eduCodeField(level, "", ""))
 }
 
 // kelurahanOptions answers the kecamatan pick-list with the matching kelurahan choices (htmx).
@@ -283,6 +320,7 @@ func (s *Server) reviewPage(c *fiber.Ctx, f *domain.Form, errs domain.Errors, me
 	p.Data["Message"] = message
 	p.Data["Sexes"] = domain.Sexes
 	p.Data["KBJI"] = domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI)
+	p.Data["KBLI"] = domain.KBLISections
 	p.Data["Location"] = domain.LabelOf(domain.DesiredLocations, f.DesiredLocation)
 	p.Data["StepErrors"] = stepsWithErrors(errs)
 	if appID, err := s.db.DraftResubmits(c.UserContext(), c.Cookies(kioskCookie)); err == nil && appID != 0 {
@@ -321,8 +359,21 @@ func (s *Server) submit(c *fiber.Ctx) error {
 	if token == "" {
 		return redirect(c, "/")
 	}
+	// The review screen carries the remarks and the declaration: keep them with the draft first.
+	values, err := url.ParseQuery(string(c.Body()))
+	if err != nil {
+		return &PublicError{fiber.StatusBadRequest, "Isian tidak terbaca. Silakan ulangi."}
+	}
+	f.ApplyReview(values)
+	f.Agreed = values.Get("setuju") != ""
+	if err := s.saveDraft(c, token, f); err != nil {
+		return err
+	}
 	if errs, _ := f.Validate(s.rules()); len(errs) > 0 {
 		return s.reviewPage(c, f, errs, "Masih ada isian yang perlu diperbaiki. Tekan \"Ubah\" pada bagian yang ditandai merah.")
+	}
+	if errs := f.CheckAgreement(); len(errs) > 0 {
+		return s.reviewPage(c, f, errs, errs["agreed"])
 	}
 	f.Normalize()
 	if appID, err := s.db.DraftResubmits(c.UserContext(), token); err != nil {
@@ -372,6 +423,7 @@ func (s *Server) done(c *fiber.Ctx) error {
 		return err
 	}
 	p := s.page(c, "Pendaftaran terkirim")
+	p.NoCancel = true
 	p.Data["Ticket"] = app.Ticket
 	p.Data["Code"] = app.StatusCode
 	p.Data["Today"] = app.TicketDay == domain.OfficeDay(s.now())

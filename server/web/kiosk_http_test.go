@@ -26,7 +26,7 @@ func kioskSubmit(t *testing.T, c *client, f *domain.Form) (int, string, string) 
 			t.Fatalf("step %s: %d %s\n%.500s", st.Slug, code, loc, body)
 		}
 	}
-	return c.post("/daftar/kirim", url.Values{})
+	return c.post("/daftar/kirim", url.Values{"setuju": {"1"}})
 }
 
 // TestKioskSameNIKTwice: a second submission while the first is open creates nothing, and tells
@@ -116,7 +116,7 @@ func TestKioskCompletesReturnedApplication(t *testing.T) {
 	if code, loc, _ := c.post("/daftar/kontak", fix); code != http.StatusSeeOther || loc != "/daftar/periksa" {
 		t.Fatalf("correct the phone: %d %s", code, loc)
 	}
-	code, loc, _ = c.post("/daftar/kirim", url.Values{})
+	code, loc, _ = c.post("/daftar/kirim", url.Values{"setuju": {"1"}})
 	if code != http.StatusSeeOther || loc != "/selesai/"+app.StatusCode {
 		t.Fatalf("send the completed application: %d %s", code, loc)
 	}
@@ -126,6 +126,9 @@ func TestKioskCompletesReturnedApplication(t *testing.T) {
 	}
 	if total, _, _ := srv.DB.CountApplications(context.Background()); total != 1 {
 		t.Fatalf("%d applications, want the same one", total)
+	}
+	if rows, err := srv.DB.EducationRows(context.Background(), app.ID); err != nil || len(rows) != 3 || !rows[2].Highest {
+		t.Fatalf("education rows after completion: %+v, %v", rows, err)
 	}
 	if n := countDrafts(t, srv); n != 0 {
 		t.Fatalf("%d drafts left", n)
