@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,7 +106,7 @@ func TestFullDisk(t *testing.T) {
 	for i := 0; i < 400 && stuck == nil; i++ {
 		v := newKioskVisitor(srv.url)
 		f := seeder.form()
-		if _, _, err := v.get("/daftar/" + domain.Steps[0].Slug); err != nil {
+		if _, _, err := v.get("/layanan/baru"); err != nil {
 			t.Fatal(err)
 		}
 		for _, st := range domain.Steps {
@@ -121,7 +120,7 @@ func TestFullDisk(t *testing.T) {
 			}
 		}
 		if stuck == nil {
-			code, loc, b, err := v.post("/daftar/kirim", url.Values{}, "HX-Request", "true")
+			code, loc, b, err := v.post("/daftar/kirim", reviewValues(f), "HX-Request", "true")
 			if err != nil {
 				t.Fatal(err)
 			}

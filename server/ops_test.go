@@ -193,11 +193,20 @@ func stepValues(f *domain.Form, st domain.Step) url.Values {
 	return v
 }
 
+// reviewValues are what the review screen sends: its fields and the ticked declaration.
+func reviewValues(f *domain.Form) url.Values {
+	v := url.Values{"setuju": {"1"}}
+	for _, name := range domain.ReviewFields {
+		v.Set(name, f.Value(name))
+	}
+	return v
+}
+
 // submit walks every kiosk screen with f and sends it. It returns the status code the server
 // acknowledged with (the /selesai/<code> redirect); an error when any answer was missing or not
 // the expected one.
 func (k *kioskVisitor) submit(f *domain.Form) (string, error) {
-	if _, _, err := k.get("/daftar/" + domain.Steps[0].Slug); err != nil {
+	if _, _, err := k.get("/layanan/baru"); err != nil { // choosing the service starts the form
 		return "", err
 	}
 	for _, st := range domain.Steps {
@@ -209,7 +218,7 @@ func (k *kioskVisitor) submit(f *domain.Form) (string, error) {
 			return "", fmt.Errorf("%w: step %s: %d %s %.300s", errRefused, st.Slug, code, loc, body)
 		}
 	}
-	code, loc, body, err := k.post("/daftar/kirim", url.Values{})
+	code, loc, body, err := k.post("/daftar/kirim", reviewValues(f))
 	if err != nil {
 		return "", err
 	}
