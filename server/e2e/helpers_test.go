@@ -407,8 +407,9 @@ type seeded struct {
 }
 
 var (
-	seedLine     = regexp.MustCompile(`^demo: (\S+) (.+?)\s+(\d{16})(?:\s+kartu (.+))?$`)
-	passwordLine = regexp.MustCompile(`^akun demo (\S+)\s.*kata sandi (\S+)$`)
+	seedLine      = regexp.MustCompile(`^demo: (\S+) (.+?)\s+(\d{16})(?:\s+kartu (.+))?$`)
+	passwordLine  = regexp.MustCompile(`^akun demo (\S+)\s.*kata sandi (\S+)$`)
+	demoBlockLine = regexp.MustCompile(`^(-+|Akun demo .*)$`)
 )
 
 // seed runs `ak1-server demo seed` and returns the applicants it reports.
@@ -426,6 +427,9 @@ func (s *system) seed(count int, approve bool, seed uint64) []seeded {
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if m := passwordLine.FindStringSubmatch(line); m != nil {
 			s.passwords[m[1]] = m[2]
+			continue
+		}
+		if demoBlockLine.MatchString(line) { // the frame and heading of the demo accounts' block
 			continue
 		}
 		m := seedLine.FindStringSubmatch(line)
