@@ -407,9 +407,8 @@ type seeded struct {
 }
 
 var (
-	seedLine      = regexp.MustCompile(`^demo: (\S+) (.+?)\s+(\d{16})(?:\s+kartu (.+))?$`)
-	passwordLine  = regexp.MustCompile(`^akun demo (\S+)\s.*kata sandi (\S+)$`)
-	demoBlockLine = regexp.MustCompile(`^(-+|Akun demo .*)$`)
+	seedLine     = regexp.MustCompile(`^demo: (\S+) (.+?)\s+(\d{16})(?:\s+kartu (.+))?$`)
+	passwordLine = regexp.MustCompile(`^akun demo (\S+)\s.*kata sandi (\S+)$`)
 )
 
 // seed runs `ak1-server demo seed` and returns the applicants it reports.
@@ -429,8 +428,8 @@ func (s *system) seed(count int, approve bool, seed uint64) []seeded {
 			s.passwords[m[1]] = m[2]
 			continue
 		}
-		if demoBlockLine.MatchString(line) { // the frame and heading of the demo accounts' block
-			continue
+		if strings.Trim(line, "-") == "" || strings.HasPrefix(line, "Akun demo ") {
+			continue // the frame and heading of the demo accounts' block
 		}
 		m := seedLine.FindStringSubmatch(line)
 		if m == nil {

@@ -574,9 +574,9 @@ func (db *DB) ReportJob(ctx context.Context, stationID, jobID int64, lease strin
 }
 
 func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, actor string, jobID int64) error {
-	var appID int64
-	if err := tx.QueryRowContext(ctx, `SELECT c.application_id FROM print_jobs j JOIN cards c ON c.id = j.card_id WHERE j.id = ?`,
-		jobID).Scan(&appID); err != nil {
+	var appID, cardID int64
+	if err := tx.QueryRowContext(ctx, `SELECT c.application_id, c.id FROM print_jobs j JOIN cards c ON c.id = j.card_id WHERE j.id = ?`,
+		jobID).Scan(&appID, &cardID); err != nil {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, updated_at = ? WHERE id = ? AND state = ?`,
@@ -585,7 +585,10 @@ func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, acto
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return audit(ctx, tx, now, actor, "printed", appID, string(domain.StateApproved), string(domain.StatePrinted), fmt.Sprintf("print job %d", jobID))
+		if err := audit(ctx, tx, now, actor, "printed", appID, string(domain.StateApproved), string(domain.StatePrinted), fmt.Sprintf("print job %d", jobID)); err != nil {
+			return err
+		}
+		return stepEvent(ctx, tx, now, appID, domain.StepPrinted, actor, 0, cardID, 0, fmt.Sprintf("print job %d", jobID))
 	}
 	return nil // a reprint of a card already printed: the application stays where it is
 }
@@ -703,56 +706,63 @@ func (db *DB) ConfirmPrinted(ctx context.Context, jobID int64, actor string) err
 // serial) with a new print job, in one transaction. Unfinished jobs of the old card are cancelled, so
 // the old card can never come out of a printer afterwards. It returns the new job's id.
 func (db *DB) ReprintCard(ctx context.Context, cardID int64, actor, reason string) (int64, error) {
-	now := db.now()
 	var jobID int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var state string
-		if err := tx.QueryRowContext(ctx, `SELECT state FROM cards WHERE id = ?`, cardID).Scan(&state); errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		if state != domain.CardActive {
-			return ErrBadState
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE cards SET state = ?, voided_at = ?, void_reason = ? WHERE id = ? AND state = ?`,
-			domain.CardVoided, formatTime(now), reason, cardID, domain.CardActive)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrBadState
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'cancelled', lease = NULL, lease_expires_at = NULL,
-			error = 'kartu diganti cetak ulang', updated_at = ? WHERE card_id = ? AND state IN ('queued', 'failed', 'needs_check', 'claimed')`,
-			formatTime(now), cardID); err != nil {
-			return err
-		}
-		cols, err := cardCopyColumns(ctx, tx)
-		if err != nil {
-			return err
-		}
-		res, err = tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
-			SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
-			FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), cardID)
-		if err != nil {
-			return err
-		}
-		newCard, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		if jobID, err = QueuePrintJob(ctx, tx, newCard, now); err != nil {
-			return err
-		}
-		return auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
+		var err error
+		jobID, err = reprintCard(ctx, tx, db.now(), cardID, actor, reason)
+		return err
 	})
 	return jobID, err
 }
 
+// reprintCard is ReprintCard inside the caller's transaction.
+func reprintCard(ctx context.Context, tx *sql.Tx, now time.Time, cardID int64, actor, reason string) (int64, error) {
+	var state string
+	if err := tx.QueryRowContext(ctx, `SELECT state FROM cards WHERE id = ?`, cardID).Scan(&state); errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	} else if err != nil {
+		return 0, err
+	}
+	if state != domain.CardActive {
+		return 0, ErrBadState
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE cards SET state = ?, voided_at = ?, void_reason = ? WHERE id = ? AND state = ?`,
+		domain.CardVoided, formatTime(now), reason, cardID, domain.CardActive)
+	if err != nil {
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return 0, ErrBadState
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'cancelled', lease = NULL, lease_expires_at = NULL,
+		error = 'kartu diganti cetak ulang', updated_at = ? WHERE card_id = ? AND state IN ('queued', 'failed', 'needs_check', 'claimed')`,
+		formatTime(now), cardID); err != nil {
+		return 0, err
+	}
+	cols, err := cardCopyColumns(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	res, err = tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
+		SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
+		FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), cardID)
+	if err != nil {
+		return 0, err
+	}
+	newCard, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	jobID, err := QueuePrintJob(ctx, tx, newCard, now)
+	if err != nil {
+		return 0, err
+	}
+	return jobID, auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
+}
+
 // cardCopyColumns lists the columns of cards that a reprint copies from the voided card: all but
 // the ones that make it a new card. Reading them from the schema keeps reprints right when a later
-// migration adds a column.
+// migration adds a column. The signature is not copied: a new card is signed and stamped anew.
 func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT name FROM pragma_table_info('cards')`)
 	if err != nil {
@@ -766,7 +776,7 @@ func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 			return "", err
 		}
 		switch name {
-		case "id", "serial", "state", "created_at", "voided_at", "void_reason":
+		case "id", "serial", "state", "created_at", "voided_at", "void_reason", "pengantar_id", "signed_at", "sign_disposition_id":
 		default:
 			cols = append(cols, name)
 		}

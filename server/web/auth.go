@@ -38,6 +38,7 @@ func (s *Server) deskRoutes() []deskRoute {
 	everyone := domain.Roles
 	admin := []domain.Role{domain.RoleAdmin}
 	printing := []domain.Role{domain.RoleOperator, domain.RoleAdmin}
+	kasi := []domain.Role{domain.RoleKasi, domain.RoleAdmin}
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []deskRoute{
 		{get, "/petugas", watch, s.queuePage},
@@ -64,6 +65,33 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/permohonan/:id/tolak", desk, s.rejectApplication},
 		{post, "/petugas/permohonan/:id/setujui", desk, s.approve},
 		{post, "/petugas/permohonan/:id/nik", desk, s.acceptNIK},
+		// After printing (issue 9). Signing, counselling and legalising are for a Pengantar Kerja, or
+		// for the official of the Kasi's disposition of the day (s.signer checks which).
+		{get, "/petugas/pekerjaan", watch, s.workFragment},
+		{post, "/petugas/permohonan/:id/diperiksa", desk, s.holderChecked},
+		{post, "/petugas/permohonan/:id/tandatangan", watch, s.signer(s.signOff)},
+		{get, "/petugas/permohonan/:id/bimbingan", watch, s.signer(s.counsellingPage)},
+		{post, "/petugas/permohonan/:id/bimbingan", watch, s.signer(s.finishCounselling)},
+		{post, "/petugas/permohonan/:id/rujuk", watch, s.signer(s.refer)},
+		{post, "/petugas/permohonan/:id/lewati-bimbingan", watch, s.signer(s.skipCounselling)},
+		{post, "/petugas/permohonan/:id/serahkan", desk, s.handOver},
+		{post, "/petugas/permohonan/:id/legalisir", desk, s.requestLegalisation},
+		{post, "/petugas/legalisir/:legalisir/sahkan", watch, s.signer(s.signLegalisation)},
+		{post, "/petugas/legalisir/:legalisir/serahkan", desk, s.handOverLegalisation},
+		{get, "/petugas/rujukan/:rujukan", watch, s.referralLetter},
+		{get, "/petugas/penyerahan", watch, s.handOverBookPage},
+		{get, "/petugas/legalisir", watch, s.legalisationRegisterPage},
+		{get, "/petugas/disposisi", kasi, s.dispositionPage},
+		{post, "/petugas/disposisi", kasi, s.addDisposition},
+		{post, "/petugas/disposisi/:disposisi/cabut", kasi, s.revokeDisposition},
+		{get, "/petugas/lowongan", watch, s.vacanciesPage},
+		{get, "/petugas/lowongan/baru", watch, s.newVacancyPage},
+		{post, "/petugas/lowongan/baru", watch, s.createVacancy},
+		{get, "/petugas/lowongan/kode-pendidikan", watch, s.vacancyEduCodes},
+		{get, "/petugas/lowongan/:lowongan", watch, s.vacancyPage},
+		{post, "/petugas/lowongan/:lowongan", watch, s.updateVacancy},
+		{post, "/petugas/lowongan/:lowongan/terisi", watch, s.fillVacancy},
+		{post, "/petugas/lowongan/:lowongan/tarik", watch, s.withdrawVacancy},
 		{get, "/petugas/cetak", printing, s.printPage},
 		{get, "/petugas/cetak/daftar", printing, s.printFragment},
 		{get, "/petugas/cetak/peristiwa", printing, s.printEvents},

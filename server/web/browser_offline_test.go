@@ -126,7 +126,7 @@ func TestKioskRidesOutServerRestart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("draft after the restart: %v", err)
 	}
-	if draft.NIK != "5171034708010001" || draft.Street != "Jl. Gatot Subroto VI No. 5" || draft.Kelurahan != "Dauh Puri Kangin" {
+	if strings.ReplaceAll(draft.NIK, " ", "") != "5171034708010001" || draft.Street != "Jl. Gatot Subroto VI No. 5" || draft.Kelurahan != "Dauh Puri Kangin" {
 		t.Fatalf("draft after the restart: NIK %q, street %q, kelurahan %q", draft.NIK, draft.Street, draft.Kelurahan)
 	}
 

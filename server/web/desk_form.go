@@ -290,6 +290,15 @@ func (s *Server) correctSubmit(c *fiber.Ctx) error {
 	}
 	f.Normalize()
 	seen := domain.State(c.FormValue("keadaan"))
+	if seen == domain.StatePrinted {
+		// The holder found the mistake on the printed card (SOP 8): void it and print the corrected one.
+		if _, err := s.db.CorrectAndReprint(c.UserContext(), a.ID, officerOf(c).ID, &f, formChanges(&old, &f)); err != nil {
+			return s.deskError(err)
+		}
+		s.events.notify()
+		s.printSignal.Notify()
+		return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+	}
 	if err := s.db.CorrectApplication(c.UserContext(), a.ID, officerOf(c).ID, seen, &f, formChanges(&old, &f)); err != nil {
 		return s.deskError(err)
 	}

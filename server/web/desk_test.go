@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"ak1/server/card"
 	"ak1/server/domain"
 	"ak1/server/storage"
 )
@@ -162,6 +163,10 @@ func TestDeskRoutesByRole(t *testing.T) {
 	if err := srv.DB.SavePhoto(ctx, app.ID, petugasID, testJPEG(t, 354, 472)); err != nil {
 		t.Fatal(err)
 	}
+	// Every role that may hold the Kasi's disposition holds one, so the signing routes let it through
+	// (TestSigningNeedsAPengantarOrADisposition shows the refusal without one); and a referral, a
+	// legalisation request, a vacancy and a disposition to revoke for the routes that name them.
+	fx := afterFixtures(t, srv, clients)
 	anon := newClient(t, srv.URL)
 	anon.get("/masuk")
 	routes := (&Server{}).deskRoutes()
@@ -169,7 +174,8 @@ func TestDeskRoutesByRole(t *testing.T) {
 		t.Fatalf("only %d routes in the table", len(routes))
 	}
 	for _, rt := range routes {
-		path := strings.NewReplacer(":id", strconv.FormatInt(app.ID, 10), ":face", "1").Replace(rt.Path)
+		path := strings.NewReplacer(":id", strconv.FormatInt(app.ID, 10), ":face", "1", ":lowongan", fx.vacancy,
+			":rujukan", fx.referral, ":legalisir", fx.legalisation, ":disposisi", fx.disposition).Replace(rt.Path)
 		allowed := map[domain.Role]bool{}
 		for _, r := range rt.Roles {
 			allowed[r] = true
@@ -450,9 +456,21 @@ func TestCardDataFromApprovedCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cd.RegNumber != "5171 271126 000001" || cd.NIK != app.NIK || cd.PhotoJPEG == nil || cd.PengantarKerja.Name != "Pejabat pengantar" ||
+	// Nobody is named at approval: the card prints with blank lines to sign and stamp.
+	if cd.RegNumber != "5171 271126 000001" || cd.NIK != app.NIK || cd.PhotoJPEG == nil || cd.PengantarKerja != (card.Officer{}) ||
 		cd.IssuedOn.Format("2006-01-02") != "2026-11-27" || cd.ValidUntil.Format("2006-01-02") != "2028-11-27" || cd.Sex != "Laki-laki" ||
 		len(cd.Education) != 3 || cd.Education[0].Level != "SD" || cd.Education[2].Year != 2019 {
 		t.Fatalf("card data = %+v", cd)
+	}
+	// Once a Pengantar Kerja signs it off, the card's record names them with their NIP.
+	printJobs(t, srv)
+	if err := srv.DB.HolderChecked(ctx, app.ID, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.DB.SignOff(ctx, app.ID, pk); err != nil {
+		t.Fatal(err)
+	}
+	if cd, err = s.cardData(ctx, got.CardID); err != nil || cd.PengantarKerja.Name != "Pejabat pengantar" || cd.PengantarKerja.NIP == "" {
+		t.Fatalf("signed card data = %+v, %v", cd.PengantarKerja, err)
 	}
 }

@@ -249,10 +249,7 @@ func templateFuncs() template.FuncMap {
 			return code + " · " + domain.LabelOf(domain.KBLISections, code)
 		},
 		"eduCode": domain.EducationCodeLabel,
-		// waktu is a moment as the office reads it: "27 November 2026 09.15 WITA".
-		"waktu": func(t time.Time) string {
-			w := t.In(domain.OfficeZone)
-			return domain.FormatDate(w) + " " + w.Format("15.04") + " WITA"
-		},
+		"waktu":   waktu,
+		"jam":     func(t time.Time) string { return t.In(domain.OfficeZone).Format("15.04") },
 	}
 }
