@@ -52,6 +52,11 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		{map[string]string{"AK1_REPORT_GRACE_DAYS": "0"}, "AK1_REPORT_GRACE_DAYS"},
 		{map[string]string{"AK1_REPORT_EARLY_DAYS": "sebulan"}, "AK1_REPORT_EARLY_DAYS"},
 		{map[string]string{"AK1_REPORT_EARLY_DAYS": "120"}, "AK1_REPORT_EARLY_DAYS"},
+		{map[string]string{"AK1_TLS_CERT": "server.pem"}, "AK1_TLS_KEY"},
+		{map[string]string{"AK1_TLS_CERT": "server.pem", "AK1_TLS_KEY": "server-key.pem"}, "AK1_PUBLIC_URL"},
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": "80", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": ":80"}, "AK1_HTTP_REDIRECT_ADDR"}, // redirect to an http:// address: a loop
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": ":8080", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
 	}
 	for _, tt := range tests {
 		_, err := Load(nil, env(tt.env), io.Discard)

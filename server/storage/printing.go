@@ -438,8 +438,9 @@ func auditJob(ctx context.Context, tx *sql.Tx, at time.Time, actor, action strin
 
 // ClaimJob hands the oldest queued job to the station with a fresh lease; before that, a job the
 // station itself claimed more than ReclaimAfter ago and never reported on. It returns ErrNotFound
-// when there is nothing to print for this station (nothing queued, or the station is paused), and
-// ErrStationRevoked when the station is disabled or gone.
+// when there is nothing to print for this station (nothing queued, the station is paused, or its
+// printer last reported stopped or offline), and ErrStationRevoked when the station is disabled or
+// gone.
 func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) {
 	return db.claimJob(ctx, `id = ?`, stationID)
 }
@@ -460,14 +461,17 @@ func (db *DB) claimJob(ctx context.Context, stationWhere string, arg any) (*Prin
 		}
 		var stationID int64
 		var paused bool
-		err := tx.QueryRowContext(ctx, `SELECT id, paused FROM stations WHERE disabled = 0 AND `+stationWhere, arg).Scan(&stationID, &paused)
+		var printerState string
+		err := tx.QueryRowContext(ctx, `SELECT id, paused, printer_state FROM stations WHERE disabled = 0 AND `+stationWhere, arg).Scan(&stationID, &paused, &printerState)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrStationRevoked
 		}
 		if err != nil {
 			return err
 		}
-		if paused {
+		// A station whose printer last said it cannot print gets nothing: the card waits for one
+		// that can, instead of sitting in a stopped CUPS queue or in a claim its agent gave up on.
+		if paused || printerState == "stopped" || printerState == "offline" {
 			return ErrNotFound
 		}
 		// First a job this station claimed and then went silent about: see ReclaimAfter.

@@ -145,8 +145,9 @@ func (s *Server) cardData(ctx context.Context, cardID int64) (card.Card, error) 
 
 func (s *Server) addPhotoAndOfficer(ctx context.Context, cd *card.Card, appID, pengantarID int64) error {
 	if b, err := s.db.Photo(ctx, appID); err == nil {
-		if img, err := jpeg.Decode(bytes.NewReader(b)); err == nil {
-			cd.Photo = img
+		// As stored: the card embeds it in the PDF without decoding it (see card.Card.PhotoJPEG).
+		if _, err := jpeg.DecodeConfig(bytes.NewReader(b)); err == nil {
+			cd.PhotoJPEG = b
 		}
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return err

@@ -32,7 +32,8 @@ type Options struct {
 	KioskWarn time.Duration
 	// CSRFKey signs the anti-forgery tokens; it is kept in the data folder so tokens survive restarts.
 	CSRFKey []byte
-	// SecureCookies marks cookies Secure (when served over HTTPS).
+	// SecureCookies says browsers reach the server over HTTPS (config.Config.Secure): cookies are
+	// marked Secure and HSTS tells browsers never to use plain HTTP for this host again.
 	SecureCookies bool
 
 	// Officer desk (desk*.go, auth.go).
@@ -81,6 +82,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	})
 	app.Use(s.recoverPanic, securityHeaders, s.csrf)
 	s.agentRoutes(app)
+	app.Use(s.strictTransport)
 
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
@@ -119,6 +121,16 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "error", "database": "unavailable"})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "database": "ok", "time": s.now().UTC().Format(time.RFC3339)})
+}
+
+// strictTransport sends HSTS when browsers come over HTTPS: for a year, a browser that saw it
+// once refuses a plain-HTTP address for this host, so a sign-in cookie or a NIK can no longer be
+// led onto the office Wi-Fi in clear text.
+func (s *Server) strictTransport(c *fiber.Ctx) error {
+	if s.opts.SecureCookies {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return c.Next()
 }
 
 // securityHeaders keeps pages from being framed, cached or leaking addresses, and lets them load
@@ -179,6 +191,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			if fe.Code < 500 {
 				msg = "Permintaan tidak dapat diproses."
 			}
+		}
+	case storage.IsDiskFull(err):
+		// Nothing was written (SQLite rolled back), and the same request works once there is room.
+		status = fiber.StatusServiceUnavailable
+		msg = "Maaf, penyimpanan server sedang penuh sehingga data belum tersimpan. Isian Anda masih ada di layar; mohon minta bantuan petugas."
+		if isDeskPath(c.Path()) {
+			msg = "Penyimpanan server penuh: perubahan ini belum tersimpan. Hubungi teknisi untuk mengosongkan ruang disk (docs/deploy.md), lalu ulangi."
 		}
 	}
 	if status >= 500 {
