@@ -85,7 +85,8 @@ func TestServiceFilesPromise(t *testing.T) {
 		{"ak1-backup.service", []string{"User=ak1\n", "Type=oneshot", "ExecStart=/usr/local/bin/ak1-server backup\n", "AK1_BACKUP_KEEP=", "UMask=0077"}},
 		{"ak1-backup.timer", []string{"OnCalendar=", "Persistent=true", "WantedBy=timers.target"}},
 		{"kiosk/ak1-kiosk.service", []string{"User=ak1-kiosk\n", "Restart=always", "/usr/local/bin/ak1-kiosk"}},
-		{"kiosk/ak1-kiosk", []string{"--kiosk", "--disable-pinch", "--disable-features=Translate", "--overscroll-history-navigation=0", "--incognito", "while :", "/healthz"}},
+		{"kiosk/ak1-kiosk", []string{"--kiosk", "--disable-pinch", "--disable-features=Translate", "--overscroll-history-navigation=0", "--incognito", "while :", "/healthz",
+			"--use-fake-ui-for-media-stream"}}, // the card scan needs the camera without a prompt
 	} {
 		text := read(tc.file)
 		for _, w := range tc.want {

@@ -47,6 +47,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
+	db.SetReportRules(cfg.ReportRules)
+	// Cards whose report window or two years ran out while the server was off lapse now, dated the
+	// day the rule says; screens derive the same state as they read it, so serving need not wait.
+	go func() {
+		if n, err := db.SweepLapsed(ctx); err != nil {
+			log.Error("sweep lapsed cards at start-up", "err", err)
+		} else if n > 0 {
+			log.Info("sweep lapsed cards at start-up", "rows", n)
+		}
+	}()
 	csrfKey, err := loadOrCreateKey(filepath.Join(cfg.DataDir, "csrf.key"))
 	if err != nil {
 		return err
@@ -93,6 +103,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go every(ctx, log, 10*time.Minute, "sweep forgotten sign-in attempts", func(ctx context.Context) (int64, error) {
 		return db.SweepSignInAttempts(ctx, time.Now().Add(-max(domain.AccountSignInLimit.Forget, domain.AddressSignInLimit.Forget)))
 	})
+	go every(ctx, log, time.Hour, "sweep lapsed cards", db.SweepLapsed)
 	go every(ctx, log, 30*time.Second, "expire print leases", func(ctx context.Context) (int64, error) {
 		n, err := db.ExpireLeases(ctx)
 		return int64(n), err

@@ -27,6 +27,10 @@ type Config struct {
 	KioskWarn time.Duration // AK1_KIOSK_WARN, -kiosk-warn: the warning's countdown before the reset
 	// RegNoPattern is AK1_REGNO_PATTERN, -regno-pattern: the registration number, e.g. "5171 DDMMYY NNNNNN".
 	RegNoPattern string
+	// ReportRules is AK1_REPORT_EARLY_DAYS, -report-early-days and AK1_REPORT_GRACE_DAYS,
+	// -report-grace-days: the window around each six-monthly report's due date (local practice;
+	// default 30 days before and 30 after, after which the card lapses).
+	ReportRules domain.ReportRules
 	// TLSCert and TLSKey are AK1_TLS_CERT / -tls-cert and AK1_TLS_KEY / -tls-key: PEM files of the
 	// server certificate (chain) and its key. Set both and the server speaks HTTPS only.
 	TLSCert, TLSKey string
@@ -53,7 +57,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		return fallback
 	}
 	var c Config
-	var minAge, demo, idle, warn string
+	var minAge, demo, idle, warn, early, grace string
 	fs.StringVar(&c.Addr, "addr", def("AK1_ADDR", ":8080"), "listen address (AK1_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", def("AK1_DATA_DIR", "./data"), "folder for the database and keys (AK1_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", def("AK1_PUBLIC_URL", ""), "public address printed in QR codes (AK1_PUBLIC_URL; default: this machine at the port of AK1_ADDR)")
@@ -62,6 +66,10 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.StringVar(&idle, "kiosk-idle", def("AK1_KIOSK_IDLE", "60s"), "kiosk idle time before the warning (AK1_KIOSK_IDLE)")
 	fs.StringVar(&warn, "kiosk-warn", def("AK1_KIOSK_WARN", "20s"), "kiosk warning countdown before the reset (AK1_KIOSK_WARN)")
 	fs.StringVar(&c.RegNoPattern, "regno-pattern", def("AK1_REGNO_PATTERN", domain.DefaultRegNoPattern), "registration number pattern: DD MM YY YYYY, a run of N for the yearly serial (AK1_REGNO_PATTERN)")
+	fs.StringVar(&early, "report-early-days", def("AK1_REPORT_EARLY_DAYS", strconv.Itoa(domain.DefaultReportRules.Early)),
+		"days before a six-monthly report's due date from which it is accepted (AK1_REPORT_EARLY_DAYS)")
+	fs.StringVar(&grace, "report-grace-days", def("AK1_REPORT_GRACE_DAYS", strconv.Itoa(domain.DefaultReportRules.Grace)),
+		"days after a report's due date on which a card still without it lapses (AK1_REPORT_GRACE_DAYS)")
 	fs.StringVar(&c.TLSCert, "tls-cert", def("AK1_TLS_CERT", ""), "PEM certificate (chain) for HTTPS; with -tls-key (AK1_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", def("AK1_TLS_KEY", ""), "PEM private key for HTTPS (AK1_TLS_KEY)")
 	fs.StringVar(&c.HTTPRedirectAddr, "http-redirect-addr", def("AK1_HTTP_REDIRECT_ADDR", ""), "optional plain-HTTP address that only redirects to the https public address, e.g. :80 (AK1_HTTP_REDIRECT_ADDR)")
@@ -109,6 +117,14 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	}
 	if c.KioskWarn, err = time.ParseDuration(warn); err != nil || c.KioskWarn < time.Second {
 		problems = append(problems, fmt.Errorf("AK1_KIOSK_WARN %q: expected a duration such as 20s", warn))
+	}
+	e, errE := strconv.Atoi(early)
+	g, errG := strconv.Atoi(grace)
+	c.ReportRules = domain.ReportRules{Early: e, Grace: g}
+	if errE != nil || errG != nil {
+		problems = append(problems, fmt.Errorf("AK1_REPORT_EARLY_DAYS %q, AK1_REPORT_GRACE_DAYS %q: expected whole numbers of days", early, grace))
+	} else if err := c.ReportRules.Check(); err != nil {
+		problems = append(problems, fmt.Errorf("AK1_REPORT_EARLY_DAYS, AK1_REPORT_GRACE_DAYS: %w", err))
 	}
 	if err := domain.CheckRegNoPattern(c.RegNoPattern); err != nil {
 		problems = append(problems, fmt.Errorf("AK1_REGNO_PATTERN: %w", err))

@@ -553,6 +553,9 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 		if out.CardID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := db.cardIssued(ctx, tx, now, out.CardID, actorOf(a.UserID), a.UserID); err != nil {
+			return err
+		}
 		if out.PrintJobID, err = QueuePrintJob(ctx, tx, out.CardID, now); err != nil {
 			return err
 		}
@@ -697,9 +700,17 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 		if err := saveFormRows(ctx, tx, appID, m.Form); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)
+		res, err = tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)
 			VALUES (?, ?, 1, 'active', ?, ?, ?, ?, 1)`, appID, m.RegNumber, m.IssuedOn.Format("2006-01-02"),
-			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), m.PengantarID); err != nil {
+			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), m.PengantarID)
+		if err != nil {
+			return err
+		}
+		cardID, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if err := db.cardIssued(ctx, tx, now, cardID, actorOf(m.UserID), m.UserID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, actorOf(m.UserID), "manual", appID, "", string(domain.StateHandedOver),

@@ -20,6 +20,32 @@ func (db *DB) IntForTest(ctx context.Context, query string, args ...any) (int, e
 	return n, err
 }
 
+// RowsForTest runs a query and returns every row as text.
+func (db *DB) RowsForTest(ctx context.Context, query string, args ...any) ([][]string, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]string
+	for rows.Next() {
+		row := make([]string, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
 // ApplyMigrationForTest runs the one embedded migration numbered version again, as on a database
 // made before it, without touching later ones: a migration's test then does not depend on the
 // migrations that come after it.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -717,47 +718,70 @@ func (db *DB) ReprintCard(ctx context.Context, cardID int64, actor, reason strin
 
 // reprintCard is ReprintCard inside the caller's transaction.
 func reprintCard(ctx context.Context, tx *sql.Tx, now time.Time, cardID int64, actor, reason string) (int64, error) {
-	var state string
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM cards WHERE id = ?`, cardID).Scan(&state); errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
-	} else if err != nil {
+	old, _, err := cardFacts(ctx, tx, cardID)
+	if err != nil {
 		return 0, err
 	}
-	if state != domain.CardActive {
+	if old.State != domain.CardActive {
 		return 0, ErrBadState
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE cards SET state = ?, voided_at = ?, void_reason = ? WHERE id = ? AND state = ?`,
-		domain.CardVoided, formatTime(now), reason, cardID, domain.CardActive)
-	if err != nil {
-		return 0, err
+	user := userOfActor(actor)
+	if user != 0 {
+		var known bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)`, user).Scan(&known); err != nil {
+			return 0, err
+		}
+		if !known {
+			user = 0 // the actor text still says who
+		}
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
+	jobID, newCard, err := replaceCard(ctx, tx, now, old, actor, user, reason)
+	if errors.Is(err, ErrStateChanged) {
 		return 0, ErrBadState
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'cancelled', lease = NULL, lease_expires_at = NULL,
-		error = 'kartu diganti cetak ulang', updated_at = ? WHERE card_id = ? AND state IN ('queued', 'failed', 'needs_check', 'claimed')`,
-		formatTime(now), cardID); err != nil {
-		return 0, err
-	}
-	cols, err := cardCopyColumns(ctx, tx)
-	if err != nil {
-		return 0, err
-	}
-	res, err = tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
-		SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
-		FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), cardID)
-	if err != nil {
-		return 0, err
-	}
-	newCard, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
-	}
-	jobID, err := QueuePrintJob(ctx, tx, newCard, now)
 	if err != nil {
 		return 0, err
 	}
 	return jobID, auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
+}
+
+// replaceCard makes the next print of an active card's registration (same number, dates and
+// reports; a new serial), voids the old card with the reason, and queues the new one for printing,
+// in tx. A reprint or correction changes no count of the IPK report. It returns the new print job
+// and card.
+func replaceCard(ctx context.Context, tx *sql.Tx, now time.Time, old *CardRecord, actor string, userID int64, reason string) (jobID, newCard int64, err error) {
+	cols, err := cardCopyColumns(ctx, tx)
+	if err != nil {
+		return 0, 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
+		SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
+		FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), old.ID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if newCard, err = res.LastInsertId(); err != nil {
+		return 0, 0, err
+	}
+	day := domain.Day(now)
+	if err := voidCard(ctx, tx, now, old, newCard, day, actor, userID, reason, ""); err != nil {
+		return 0, 0, err
+	}
+	if _, err := recordCardEvent(ctx, tx, now, cardEvent{cardID: newCard, appID: old.ApplicationID, kind: domain.EventIssued,
+		to: domain.CardActive, on: day, actor: actor, userID: userID, reason: "pengganti kartu " + strconv.FormatInt(old.ID, 10) + ": " + reason}); err != nil {
+		return 0, 0, err
+	}
+	jobID, err = QueuePrintJob(ctx, tx, newCard, now)
+	return jobID, newCard, err
+}
+
+// userOfActor is the officer of an actor "user:<id>", or 0 for anyone else (a station, the system).
+func userOfActor(actor string) int64 {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(actor, "user:"), 10, 64)
+	if !strings.HasPrefix(actor, "user:") {
+		return 0
+	}
+	return id
 }
 
 // cardCopyColumns lists the columns of cards that a reprint copies from the voided card: all but
@@ -776,7 +800,8 @@ func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 			return "", err
 		}
 		switch name {
-		case "id", "serial", "state", "created_at", "voided_at", "void_reason", "pengantar_id", "signed_at", "sign_disposition_id":
+		case "id", "serial", "state", "created_at", "voided_at", "void_reason", "pengantar_id", "signed_at", "sign_disposition_id",
+			"replaced_by":
 		default:
 			cols = append(cols, name)
 		}

@@ -104,6 +104,20 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/cetak/tugas/:id/batal", printing, s.cancelPrint},
 		{post, "/petugas/cetak/tugas/:id/tercetak", printing, s.confirmPrinted},
 		{post, "/petugas/cetak/tugas/:id/cetak-ulang", printing, s.reprintCard},
+		// The card's life after issue and the kiosk's service tickets (desk_cardlife.go).
+		{get, "/petugas/layanan/:visit", watch, s.visitPage},
+		{post, "/petugas/layanan/:visit/panggil", desk, s.callVisit},
+		{post, "/petugas/layanan/:visit/selesai", desk, s.finishVisit},
+		{get, "/petugas/kartu/:card", watch, s.cardLifePage},
+		{post, "/petugas/kartu/:card/lapor", desk, s.deskReport},
+		{post, "/petugas/kartu/:card/terima", desk, s.receiveReport},
+		{get, "/petugas/kartu/:card/bekerja", desk, s.placementForm},
+		{post, "/petugas/kartu/:card/bekerja", desk, s.placementSubmit},
+		{post, "/petugas/kartu/:card/batal", desk, s.cancelCard},
+		{post, "/petugas/kartu/:card/perpanjang", desk, s.startRenewal},
+		{get, "/petugas/kartu/:card/perbaikan", desk, s.cardCorrectionForm},
+		{post, "/petugas/kartu/:card/perbaikan", desk, s.cardCorrectionSubmit},
+		{post, "/petugas/kartu/:card/kontak", desk, s.decideContact},
 	}
 }
 

@@ -97,6 +97,8 @@ func sourceLabel(src string) string {
 		return "Meja petugas"
 	case "manual":
 		return "Kartu manual"
+	case "perpanjangan":
+		return "Perpanjangan kartu"
 	}
 	return src
 }
@@ -132,6 +134,9 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 	if p.Data["NIKCheck"], err = s.nikChecks(c.UserContext(), items); err != nil {
 		return err
 	}
+	if p.Data["Visits"], err = s.visitsForQueue(c); err != nil {
+		return err
+	}
 	p.Data["CanDesk"] = canDesk(officerOf(c))
 	p.Data["CSRF"] = p.CSRF
 	if p.Data["Work"], err = s.waitingWork(c); err != nil {
@@ -152,8 +157,12 @@ func (s *Server) queueFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	visits, err := s.visitsForQueue(c)
+	if err != nil {
+		return err
+	}
 	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c)),
-		"NIKCheck": checks})
+		"NIKCheck": checks, "Visits": visits})
 }
 
 // nikChecks marks the applications whose NIK disagrees with the birth date or sex and that no

@@ -202,7 +202,8 @@ func yesNo(b bool) string {
 }
 
 func (s *Server) renderDeskForm(c *fiber.Ctx, mode string, a *storage.DeskApplication, f *domain.Form, errs domain.Errors, extra fiber.Map) error {
-	title := map[string]string{"baru": "Pendaftaran di meja petugas", "ubah": "Koreksi data", "manual": "Input kartu manual"}[mode]
+	title := map[string]string{"baru": "Pendaftaran di meja petugas", "ubah": "Koreksi data", "manual": "Input kartu manual",
+		"perbaikan": "Perbaikan data kartu"}[mode]
 	p := s.deskPage(c, title, mode)
 	p.Data["Mode"] = mode
 	p.Data["App"] = a
@@ -222,6 +223,8 @@ func (s *Server) renderDeskForm(c *fiber.Ctx, mode string, a *storage.DeskApplic
 			return err
 		}
 		p.Data["Pengantar"] = pk
+	case "perbaikan":
+		// The card's page passes its own action (desk_cardlife.go).
 	default:
 		p.Data["Action"] = appURL(a.ID) + "/ubah"
 	}

@@ -151,14 +151,13 @@ func TestDeskRoutesByRole(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := context.Background()
 	clients := map[domain.Role]*client{}
-	var petugasID int64
+	ids := map[domain.Role]int64{}
 	for _, r := range domain.Roles {
 		id, pw := addOfficer(t, srv, string(r), r)
-		if r == domain.RolePetugas {
-			petugasID = id
-		}
+		ids[r] = id
 		clients[r] = signIn(t, srv, string(r), pw)
 	}
+	petugasID := ids[domain.RolePetugas]
 	app := submitForm(t, srv, 1)
 	if err := srv.DB.SavePhoto(ctx, app.ID, petugasID, testJPEG(t, 354, 472)); err != nil {
 		t.Fatal(err)
@@ -167,6 +166,9 @@ func TestDeskRoutesByRole(t *testing.T) {
 	// (TestSigningNeedsAPengantarOrADisposition shows the refusal without one); and a referral, a
 	// legalisation request, a vacancy and a disposition to revoke for the routes that name them.
 	fx := afterFixtures(t, srv, clients)
+	// An issued card and a kiosk visit about it, for the routes of the card's life.
+	card := approvedJob(t, srv, petugasID, ids[domain.RolePengantar], 2)
+	visit := kioskVisit(t, srv, card.CardID, "lapor")
 	anon := newClient(t, srv.URL)
 	anon.get("/masuk")
 	routes := (&Server{}).deskRoutes()
@@ -175,7 +177,8 @@ func TestDeskRoutesByRole(t *testing.T) {
 	}
 	for _, rt := range routes {
 		path := strings.NewReplacer(":id", strconv.FormatInt(app.ID, 10), ":face", "1", ":lowongan", fx.vacancy,
-			":rujukan", fx.referral, ":legalisir", fx.legalisation, ":disposisi", fx.disposition).Replace(rt.Path)
+			":rujukan", fx.referral, ":legalisir", fx.legalisation, ":disposisi", fx.disposition,
+			":card", strconv.FormatInt(card.CardID, 10), ":visit", strconv.FormatInt(visit.ID, 10)).Replace(rt.Path)
 		allowed := map[domain.Role]bool{}
 		for _, r := range rt.Roles {
 			allowed[r] = true

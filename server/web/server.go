@@ -108,6 +108,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	cardLimit := limiter.New(limiter.Config{Max: 60, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/cek/:token", cardLimit, s.publicCheck)
 	app.Get("/cek/:token/foto", cardLimit, s.publicCheckPhoto)
+	s.kioskServiceRoutes(app)
 	s.registerDesk(app)
 	return app
 }
