@@ -119,9 +119,12 @@ var (
 		"D3":  {"Politeknik Negeri Bali"},
 		"S1":  {"Universitas Udayana", "Universitas Warmadewa", "Universitas Pendidikan Nasional"},
 	}
-	majors = map[string][]string{
-		"SMA": {"IPA", "IPS"}, "SMK": {"Akuntansi", "Perhotelan", "Teknik Komputer dan Jaringan", "Tata Boga"},
-		"D3": {"Akuntansi", "Teknik Sipil", "Usaha Perjalanan Wisata"}, "S1": {"Manajemen", "Teknik Informatika", "Hukum", "Sastra Inggris"},
+	// majors with their IPK education codes (ipk-pendidikan.csv)
+	majors = map[string][]struct{ name, code string }{
+		"SMA": {{"IPA", "3801"}, {"IPS", "3801"}},
+		"SMK": {{"Akuntansi", "3602"}, {"Perhotelan", "3404"}, {"Teknik Komputer dan Jaringan", "3202"}, {"Tata Boga", "3405"}},
+		"D3":  {{"Akuntansi", "5502"}, {"Teknik Sipil", "5203"}, {"Usaha Perjalanan Wisata", "5534"}},
+		"S1":  {{"Manajemen", "6509"}, {"Teknik Informatika", "6220"}, {"Hukum", "6503"}, {"Sastra Inggris", "6516"}},
 	}
 	positions = []struct{ kbji, name string }{
 		{"4", "Staf administrasi"}, {"5", "Pramusaji"}, {"5", "Resepsionis hotel"}, {"7", "Teknisi listrik"},
@@ -158,6 +161,15 @@ func (s *seeder) form() *domain.Form {
 		grad = s.today.Year()
 	}
 	pos := positions[s.rnd.IntN(len(positions))]
+	major := majors[level][s.rnd.IntN(len(majors[level]))]
+	kel := s.pick(k.Kelurahan)
+	history := []domain.Education{
+		{Level: "SD", School: fmt.Sprintf("SD Negeri %d %s", 1+s.rnd.IntN(8), kel), Year: fmt.Sprint(birth.Year() + 12)},
+		{Level: "SMP/SLTP", School: fmt.Sprintf("SMP Negeri %d Denpasar", 1+s.rnd.IntN(12)), Year: fmt.Sprint(birth.Year() + 15)},
+	}
+	if level == "D3" || level == "S1" {
+		history = append(history, domain.Education{Level: "SMA/SMK", School: s.pick(schools["SMA"]), Major: "IPA", Year: fmt.Sprint(birth.Year() + 18)})
+	}
 	sex := "L"
 	if female {
 		sex = "P"
@@ -166,11 +178,12 @@ func (s *seeder) form() *domain.Form {
 		NIK: nik, FullName: name, BirthPlace: "Denpasar", Sex: sex,
 		BirthDay: fmt.Sprint(birth.Day()), BirthMonth: fmt.Sprint(int(birth.Month())), BirthYear: fmt.Sprint(birth.Year()),
 		Street: fmt.Sprintf("%s No. %d", s.pick(streets), 1+s.rnd.IntN(180)), RT: fmt.Sprint(1 + s.rnd.IntN(9)), RW: fmt.Sprint(1 + s.rnd.IntN(5)),
-		Kecamatan: k.Code, Kelurahan: s.pick(k.Kelurahan), PostalCode: fmt.Sprintf("801%02d", 11+s.rnd.IntN(30)),
+		Kecamatan: k.Code, Kelurahan: kel, PostalCode: fmt.Sprintf("801%02d", 11+s.rnd.IntN(30)),
 		Phone: fmt.Sprintf("08%d%08d", 11+s.rnd.IntN(9), s.rnd.IntN(100000000)), Marital: s.pick([]string{"Belum Kawin", "Belum Kawin", "Kawin"}),
 		Religion: s.pick([]string{"Hindu", "Hindu", "Hindu", "Islam", "Protestan", "Katolik", "Buddha"}),
-		EduLevel: level, EduSchool: s.pick(schools[level]), EduMajor: s.pick(majors[level]), EduYear: fmt.Sprint(grad),
-		Languages: []string{"Inggris"}, NeverWorked: true,
+		EduLevel: level, EduCode: major.code, EduSchool: s.pick(schools[level]), EduMajor: major.name, EduYear: fmt.Sprint(grad),
+		EduHistory: history,
+		Languages:  []string{"Inggris"}, NeverWorked: true,
 		DesiredKBJI: pos.kbji, DesiredPosition: pos.name, DesiredLocation: "lokal", DesiredWage: fmt.Sprint(3_000_000 + 250_000*s.rnd.IntN(8)),
 	}
 	f.Normalize()

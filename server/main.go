@@ -37,7 +37,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCommand(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "report":
 		return reportCommand(ctx, rest, getenv, stdout, stderr)
+	case "tls":
+		return tlsCommand(rest, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, rest, getenv, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, user, station, report, demo)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, user, station, report, demo, tls, backup, restore)", cmd)
 	}
 }

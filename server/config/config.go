@@ -34,7 +34,20 @@ type Config struct {
 	// IPK is AK1_IPK_QUARTERLY, -ipk-quarterly: the IPK tables counted per quarter (local practice;
 	// default III/3,III/5,III/6; "-" for none).
 	IPK domain.ReportSettings
+	// TLSCert and TLSKey are AK1_TLS_CERT / -tls-cert and AK1_TLS_KEY / -tls-key: PEM files of the
+	// server certificate (chain) and its key. Set both and the server speaks HTTPS only.
+	TLSCert, TLSKey string
+	// HTTPRedirectAddr is AK1_HTTP_REDIRECT_ADDR, -http-redirect-addr: an optional second address
+	// (usually :80) where plain HTTP is answered only with a redirect to AK1_PUBLIC_URL.
+	HTTPRedirectAddr string
 }
+
+// TLS reports whether the server itself serves HTTPS.
+func (c Config) TLS() bool { return c.TLSCert != "" }
+
+// Secure reports whether browsers reach the server over HTTPS: served with TLS here, or behind a
+// proxy that terminates TLS for an https:// public address. Cookies are then Secure and HSTS is sent.
+func (c Config) Secure() bool { return c.TLS() || strings.HasPrefix(c.PublicURL, "https://") }
 
 // Load parses args (without the program name) over the environment read through getenv.
 func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -50,7 +63,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	var minAge, demo, idle, warn, early, grace, quarterly string
 	fs.StringVar(&c.Addr, "addr", def("AK1_ADDR", ":8080"), "listen address (AK1_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", def("AK1_DATA_DIR", "./data"), "folder for the database and keys (AK1_DATA_DIR)")
-	fs.StringVar(&c.PublicURL, "public-url", def("AK1_PUBLIC_URL", "http://localhost:8080"), "public address printed in QR codes (AK1_PUBLIC_URL)")
+	fs.StringVar(&c.PublicURL, "public-url", def("AK1_PUBLIC_URL", ""), "public address printed in QR codes (AK1_PUBLIC_URL; default: this machine at the port of AK1_ADDR)")
 	fs.StringVar(&minAge, "min-age", def("AK1_MIN_AGE", "18"), "minimum age of a job seeker, 15 to 18 (AK1_MIN_AGE)")
 	fs.StringVar(&demo, "demo", def("AK1_DEMO", "false"), "create demo accounts and data (AK1_DEMO)")
 	fs.StringVar(&idle, "kiosk-idle", def("AK1_KIOSK_IDLE", "60s"), "kiosk idle time before the warning (AK1_KIOSK_IDLE)")
@@ -62,12 +75,17 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		"days after a report's due date on which a card still without it lapses (AK1_REPORT_GRACE_DAYS)")
 	fs.StringVar(&quarterly, "ipk-quarterly", def("AK1_IPK_QUARTERLY", strings.Join(domain.DefaultQuarterly, ",")),
 		"IPK tables counted per quarter, comma separated, or - for none (AK1_IPK_QUARTERLY)")
+	fs.StringVar(&c.TLSCert, "tls-cert", def("AK1_TLS_CERT", ""), "PEM certificate (chain) for HTTPS; with -tls-key (AK1_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", def("AK1_TLS_KEY", ""), "PEM private key for HTTPS (AK1_TLS_KEY)")
+	fs.StringVar(&c.HTTPRedirectAddr, "http-redirect-addr", def("AK1_HTTP_REDIRECT_ADDR", ""), "optional plain-HTTP address that only redirects to the https public address, e.g. :80 (AK1_HTTP_REDIRECT_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	var problems []error
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		problems = append(problems, fmt.Errorf("AK1_ADDR %q: expected host:port such as :8080", c.Addr))
+	} else if c.PublicURL == "" {
+		c.PublicURL = defaultPublicURL(c.Addr)
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		problems = append(problems, errors.New("AK1_DATA_DIR must not be empty"))
@@ -76,6 +94,22 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		problems = append(problems, fmt.Errorf("AK1_PUBLIC_URL %q: expected an absolute http(s) address such as https://ak1.denpasarkota.go.id", c.PublicURL))
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		problems = append(problems, errors.New("AK1_TLS_CERT and AK1_TLS_KEY: set both (HTTPS) or neither (plain HTTP)"))
+	}
+	if c.TLS() && !strings.HasPrefix(c.PublicURL, "https://") {
+		problems = append(problems, fmt.Errorf("AK1_PUBLIC_URL %q: with AK1_TLS_CERT the public address must start with https://", c.PublicURL))
+	}
+	if c.HTTPRedirectAddr != "" {
+		if _, port, err := net.SplitHostPort(c.HTTPRedirectAddr); err != nil || port == "" {
+			problems = append(problems, fmt.Errorf("AK1_HTTP_REDIRECT_ADDR %q: expected host:port such as :80", c.HTTPRedirectAddr))
+		} else if c.HTTPRedirectAddr == c.Addr {
+			problems = append(problems, fmt.Errorf("AK1_HTTP_REDIRECT_ADDR %q: must differ from AK1_ADDR", c.HTTPRedirectAddr))
+		}
+		if !strings.HasPrefix(c.PublicURL, "https://") {
+			problems = append(problems, fmt.Errorf("AK1_HTTP_REDIRECT_ADDR: redirects go to AK1_PUBLIC_URL, which must start with https:// (is %q)", c.PublicURL))
+		}
+	}
 	var err error
 	if c.MinAge, err = strconv.Atoi(minAge); err != nil || c.MinAge < 15 || c.MinAge > 18 {
 		problems = append(problems, fmt.Errorf("AK1_MIN_AGE %q: expected a whole number from 15 to 18", minAge))
@@ -104,4 +138,35 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		problems = append(problems, fmt.Errorf("AK1_REGNO_PATTERN: %w", err))
 	}
 	return c, errors.Join(problems...)
+}
+
+// defaultPublicURL is the address of this server as its own machine reaches it: the listen address's
+// host (localhost when it listens on every interface) and port. A server started with only AK1_ADDR
+// must not print QR codes that point at another port.
+func defaultPublicURL(addr string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if allInterfaces(host) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func allInterfaces(host string) bool { return host == "" || host == "0.0.0.0" || host == "::" }
+
+// Warnings are settings that work but are probably wrong; the server logs them at start-up.
+func (c Config) Warnings() []string {
+	var out []string
+	u, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return nil
+	}
+	host, _, _ := net.SplitHostPort(c.Addr)
+	public := u.Hostname()
+	ip := net.ParseIP(public)
+	if allInterfaces(host) && (strings.EqualFold(public, "localhost") || (ip != nil && ip.IsLoopback())) {
+		out = append(out, fmt.Sprintf("AK1_PUBLIC_URL %s is this machine's own name while the server listens on every interface (AK1_ADDR %s): "+
+			"the QR codes printed on cards will not open on a phone. Set AK1_PUBLIC_URL to the address phones reach, such as https://ak1.denpasarkota.go.id",
+			c.PublicURL, c.Addr))
+	}
+	return out
 }

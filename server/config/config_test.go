@@ -54,6 +54,11 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		{map[string]string{"AK1_REPORT_EARLY_DAYS": "sebulan"}, "AK1_REPORT_EARLY_DAYS"},
 		{map[string]string{"AK1_REPORT_EARLY_DAYS": "120"}, "AK1_REPORT_EARLY_DAYS"},
 		{map[string]string{"AK1_IPK_QUARTERLY": "III/3,III/9"}, "AK1_IPK_QUARTERLY"},
+		{map[string]string{"AK1_TLS_CERT": "server.pem"}, "AK1_TLS_KEY"},
+		{map[string]string{"AK1_TLS_CERT": "server.pem", "AK1_TLS_KEY": "server-key.pem"}, "AK1_PUBLIC_URL"},
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": "80", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": ":80"}, "AK1_HTTP_REDIRECT_ADDR"}, // redirect to an http:// address: a loop
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": ":8080", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
 	}
 	for _, tt := range tests {
 		_, err := Load(nil, env(tt.env), io.Discard)
@@ -68,6 +73,48 @@ func TestIPKQuarterlySetting(t *testing.T) {
 		c, err := Load([]string{"-ipk-quarterly", in}, env(nil), io.Discard)
 		if err != nil || !reflect.DeepEqual(c.IPK.Quarterly, want) {
 			t.Errorf("-ipk-quarterly %q = %v, %v", in, c.IPK.Quarterly, err)
+		}
+	}
+}
+
+// TestPublicURLFollowsTheListenAddress: started with only AK1_ADDR=:18081 the QR codes pointed at port
+// 8080, a dead address, without a word; the default now follows the listen address, and start-up
+// warns while the public address is this machine's own name.
+func TestPublicURLFollowsTheListenAddress(t *testing.T) {
+	tests := []struct {
+		env      map[string]string
+		args     []string
+		want     string
+		warnings int
+	}{
+		{env: map[string]string{"AK1_ADDR": ":18081"}, want: "http://localhost:18081", warnings: 1},
+		{env: nil, want: "http://localhost:8080", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": "0.0.0.0:9000"}, want: "http://localhost:9000", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": "[::]:9000"}, want: "http://localhost:9000", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": "127.0.0.1:9000"}, want: "http://127.0.0.1:9000"},
+		{env: map[string]string{"AK1_ADDR": "192.168.10.5:8081"}, want: "http://192.168.10.5:8081"},
+		{env: map[string]string{"AK1_ADDR": "[::1]:8081"}, want: "http://[::1]:8081"},
+		{args: []string{"-addr", ":7000"}, want: "http://localhost:7000", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": ":18081", "AK1_PUBLIC_URL": "https://ak1.denpasarkota.go.id"}, want: "https://ak1.denpasarkota.go.id"},
+		{env: map[string]string{"AK1_ADDR": ":18081", "AK1_PUBLIC_URL": "http://127.0.0.1:18081"}, want: "http://127.0.0.1:18081", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": ":18081", "AK1_PUBLIC_URL": "http://192.168.10.5:18081"}, want: "http://192.168.10.5:18081"},
+	}
+	for _, tt := range tests {
+		c, err := Load(tt.args, env(tt.env), io.Discard)
+		if err != nil {
+			t.Fatalf("%v %v: %v", tt.env, tt.args, err)
+		}
+		if c.PublicURL != tt.want {
+			t.Errorf("%v %v: PublicURL = %q, want %q", tt.env, tt.args, c.PublicURL, tt.want)
+		}
+		w := c.Warnings()
+		if len(w) != tt.warnings {
+			t.Errorf("%v %v: warnings %q, want %d", tt.env, tt.args, w, tt.warnings)
+		}
+		for _, s := range w {
+			if !strings.Contains(s, "AK1_PUBLIC_URL") || !strings.Contains(s, c.PublicURL) {
+				t.Errorf("warning %q does not name the setting and its value", s)
+			}
 		}
 	}
 }

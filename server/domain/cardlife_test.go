@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -149,7 +150,7 @@ func TestReportRulesCheck(t *testing.T) {
 
 func TestPlacementValidate(t *testing.T) {
 	issued, today := date(2026, 1, 15), date(2026, 9, 1)
-	good := url.Values{"employer": {"PT Bali Sejahtera"}, "kbli": {"I"}, "employer_type": {"swasta"}, "position": {"Juru masak"},
+	good := url.Values{"employer": {"PT Bali Sejahtera"}, "kbli": {"I"}, "employer_type": {"4"}, "position": {"Juru masak"},
 		"kbji": {"5"}, "start_day": {"1"}, "start_month": {"9"}, "start_year": {"2026"}, "location": {"lokal"}}
 	var p Placement
 	p.Apply(good)
@@ -220,4 +221,39 @@ func TestContactChange(t *testing.T) {
 	if !(ContactChange{}).Empty() {
 		t.Error("an empty change is not empty")
 	}
+}
+
+// FuzzKioskHolderInput feeds the placement and contact-change forms any posted body: nothing
+// panics, every kept value is valid UTF-8 without invisible characters and within its limit, and
+// a form that validates has a real start date and a placement type.
+func FuzzKioskHolderInput(f *testing.F) {
+	f.Add("employer=PT+A&kbli=I&employer_type=4&position=Koki&kbji=5&start_day=1&start_month=9&start_year=2026&location=lokal")
+	f.Add("phone=%2B62+812&email=a%40b.id&street=Jl.+X&kecamatan=517101&kelurahan=Sanur&rt=1")
+	f.Add("start_day=31&start_month=2&start_year=2026&location=luarnegeri&place=%E2%80%AE")
+	issued, today := date(2026, 1, 15), date(2026, 9, 1)
+	r := Rules{MinAge: 18, Today: today}
+	f.Fuzz(func(t *testing.T, body string) {
+		v, err := url.ParseQuery(body)
+		if err != nil {
+			t.Skip()
+		}
+		var p Placement
+		p.Apply(v)
+		for _, name := range PlacementFields {
+			if s := p.Value(name); !utf8.ValidString(s) || strings.ContainsFunc(s, Invisible) || utf8.RuneCountInString(s) > maxShort {
+				t.Fatalf("placement %s = %+q", name, s)
+			}
+		}
+		if errs := p.Validate(issued, today); len(errs) == 0 {
+			if _, ok := p.StartDate(); !ok || p.Type() == "" {
+				t.Fatalf("valid placement without a start date or type: %+v", p)
+			}
+		}
+		var c ContactChange
+		c.Apply(v)
+		if errs := c.Validate(r); len(errs) == 0 {
+			var form Form
+			c.ApplyTo(&form)
+		}
+	})
 }

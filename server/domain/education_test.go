@@ -180,9 +180,8 @@ func TestNIKAsOnKTP(t *testing.T) {
 	if errs := f.ValidateStep("identitas", testRules); len(errs) != 0 {
 		t.Fatalf("with the tick: %v", errs)
 	}
-	w := strings.Join(f.Warnings(testRules), " ")
-	if !strings.Contains(w, "NIK perlu dicek") || !strings.Contains(w, "08-08-01") {
-		t.Errorf("warnings = %q, want the officer's note", w)
+	if m := f.NIKMismatch(); m == nil || !strings.Contains(m.Message, "08-08-01") {
+		t.Errorf("NIKMismatch = %+v, want the date part for the officer", m)
 	}
 	f.Normalize()
 	if !f.NIKAsOnKTP {

@@ -725,9 +725,6 @@ func (f *Form) Warnings(r Rules) []string {
 			w = append(w, "Kode kecamatan NIK ("+nik.District+") tidak ada dalam daftar Kemendagri 2025: cocokkan NIK dengan KTP.")
 		}
 	}
-	if m := f.NIKMismatch(); m != nil && f.NIKAsOnKTP {
-		w = append(w, "NIK perlu dicek: "+m.Message+" Pencari kerja menyatakan NIK sesuai KTP. Periksa KTP, lalu terima dengan alasan atau koreksi data.")
-	}
 	return w
 }
 

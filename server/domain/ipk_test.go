@@ -140,7 +140,7 @@ func TestFigureRoundTrip(t *testing.T) {
 		NewFigure(nov, MeasureStart, MeasureRegistered),
 		{Kind: FigureSeekers, Period: nov, Measures: []string{MeasureEnd}, Sex: "P", Age: 4, Grad: -1},
 		{Kind: FigureSeekers, Period: q, Measures: []string{MeasurePlaced}, Age: -1, Levels: []string{"SMA", "SMK"}, Code: "-", KBJI: "0", Grad: 2},
-		{Kind: FigureSeekers, Period: nov, Measures: []string{MeasurePlaced}, Age: -1, Grad: -1, Type: PlacementAKAN, Employer: "bumn", Levels: []string{"-"}},
+		{Kind: FigureSeekers, Period: nov, Measures: []string{MeasurePlaced}, Age: -1, Grad: -1, Type: PlacementAKAN, Employer: "2", Levels: []string{"-"}},
 		{Kind: FigureVacancies, Period: q, Measures: []string{MeasureRemoved}, Age: -1, Grad: -1, KBLI: "I", Code: "6501"},
 	} {
 		v, _ := url.ParseQuery(f.Query())
@@ -199,7 +199,7 @@ func TestHeadersCoverTheGrid(t *testing.T) {
 	vac := []Count{{Sex: "", EduLevel: "SMK", EduCode: "3404", KBJI: "5", KBLI: "I", N: [5]int{0, 3, 0, 0, 3}}}
 	tables := []Table{BuildIII1(nov, counts, nil), BuildIII1(nov, counts, vac), BuildIII2(nov, counts), BuildIII3(nov, counts), BuildIII4(nov, vac),
 		BuildIII4(nov, nil), BuildIII5(nov, vac), BuildIII6(nov, vac), BuildIII7(nov, counts),
-		BuildIII8(nov, []PlacementCount{{Sex: "L", EduLevel: "SMA", Type: "AKL", Employer: "swasta", N: 1}})}
+		BuildIII8(nov, []PlacementCount{{Sex: "L", EduLevel: "SMA", Type: "AKL", Employer: "4", N: 1}})}
 	for _, tb := range tables {
 		for pi, part := range tb.Parts {
 			grid := make([][]int, part.HeadRows)

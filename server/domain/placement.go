@@ -6,17 +6,6 @@ import (
 	"time"
 )
 
-// EmployerTypes are the kinds of employer the IPK report III/8 part II counts placements by
-// (domain.md §7, ipk-tables.md), in its row order.
-var EmployerTypes = []Option{
-	{"pemerintah", "Instansi Pemerintah"},
-	{"bumn", "BUMN/BUMD"},
-	{"koperasi", "Koperasi"},
-	{"swasta", "Perusahaan Swasta"},
-	{"lainnya", "Badan Usaha Lainnya"},
-	{"perorangan", "Perorangan"},
-}
-
 // Placement types (jenis antar kerja, Permenaker 39/2016): within the province, between provinces,
 // abroad.
 const (
@@ -67,6 +56,9 @@ type Placement struct {
 	Location     string `json:"location"` // DesiredLocations value: where the job is
 	Place        string `json:"place"`    // kabupaten/kota, or the country abroad
 	Referral     string `json:"referral"` // number of the referral letter (surat pengantar) when the office sent the holder
+	// ReferralID is the holder's referral (issue 9) the officer picked at the desk; storage also
+	// finds it by its letter number when the holder typed that.
+	ReferralID int64 `json:"referral_id,omitempty"`
 }
 
 // PlacementFields are the form fields of a placement, in order.
@@ -186,9 +178,12 @@ var ContactFields = []string{"phone", "email", "street", "rt", "rw", "kecamatan"
 // Apply copies the posted new contact data, cleaned like the Daftar Isian.
 func (c *ContactChange) Apply(v url.Values) {
 	var f Form
-	f.apply(ContactFields, v)
+	f.ApplyContact(v)
 	*c = contactOf(&f)
 }
+
+// ApplyContact copies the posted contact fields (ContactFields) into the form.
+func (f *Form) ApplyContact(v url.Values) { f.apply(ContactFields, v) }
 
 func contactOf(f *Form) ContactChange {
 	return ContactChange{Phone: f.Phone, Email: f.Email, Street: f.Street, RT: f.RT, RW: f.RW,

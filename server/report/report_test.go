@@ -26,8 +26,8 @@ func (fixedCounter) SeekerCounts(domain.Period) ([]domain.Count, error) {
 }
 
 func (fixedCounter) PlacementCounts(domain.Period) ([]domain.PlacementCount, error) {
-	return []domain.PlacementCount{{Sex: "L", EduLevel: "SMK", Type: "AKL", Employer: "swasta", N: 1},
-		{Sex: "P", EduLevel: "S1", Type: "AKAN", Employer: "bumn", N: 2}}, nil
+	return []domain.PlacementCount{{Sex: "L", EduLevel: "SMK", Type: "AKL", Employer: "4", N: 1},
+		{Sex: "P", EduLevel: "S1", Type: "AKAN", Employer: "2", N: 2}}, nil
 }
 
 func (c fixedCounter) VacancyCounts(domain.Period) ([]domain.Count, error) {

@@ -105,6 +105,9 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 		if app.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := saveFormRows(ctx, tx, app.ID, f); err != nil {
+			return err
+		}
 		if err := audit(ctx, tx, now, actor, "submit", app.ID, "", string(app.State), "tiket "+app.Ticket); err != nil {
 			return err
 		}

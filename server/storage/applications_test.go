@@ -57,7 +57,9 @@ func testForm(serial int) *domain.Form {
 		BirthDay: "7", BirthMonth: "8", BirthYear: "2001", Sex: "L",
 		Street: "Jl. Gatot Subroto Barat No. 12", RT: "003", RW: "001", Kecamatan: "517104", Kelurahan: "Ubung",
 		Phone: "081234567890", Marital: "Belum Kawin", Religion: "Hindu",
-		EduLevel: "SMA", EduSchool: "SMA Negeri 4 Denpasar", EduYear: "2019",
+		EduLevel: "SMA", EduCode: "3801", EduSchool: "SMA Negeri 4 Denpasar", EduYear: "2019",
+		EduHistory: []domain.Education{{Level: "SD", School: "SD Negeri 1 Ubung", Year: "2013"},
+			{Level: "SMP/SLTP", School: "SMP Negeri 3 Denpasar", Year: "2016"}},
 		Languages: []string{"Inggris", "Jepang"}, NeverWorked: true,
 		DesiredKBJI: "5", DesiredLocation: "lokal", DesiredWage: "3500000",
 	}

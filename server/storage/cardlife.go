@@ -326,9 +326,9 @@ func (db *DB) placement(ctx context.Context, cardID int64) (*PlacementRecord, er
 	var p PlacementRecord
 	var start, recorded string
 	err := db.read.QueryRowContext(ctx, `SELECT p.employer, p.kbli, p.employer_type, p.position, p.kbji, p.start_on, p.location, p.place,
-		p.placement_type, p.referral, p.source, p.recorded_on, coalesce(u.full_name, '')
+		p.placement_type, p.referral, coalesce(p.referral_id, 0), p.source, p.recorded_on, coalesce(u.full_name, '')
 		FROM placements p LEFT JOIN users u ON u.id = p.user_id WHERE p.card_id = ?`, cardID).Scan(&p.Employer, &p.Sector,
-		&p.EmployerType, &p.Position, &p.KBJI, &start, &p.Location, &p.Place, &p.Type, &p.Referral, &p.Source, &recorded, &p.By)
+		&p.EmployerType, &p.Position, &p.KBJI, &start, &p.Location, &p.Place, &p.Type, &p.Referral, &p.ReferralID, &p.Source, &recorded, &p.By)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -477,12 +477,46 @@ func (db *DB) placeCard(ctx context.Context, tx *sql.Tx, now time.Time, cardID i
 	if userID != 0 {
 		user = userID
 	}
+	referral, number, err := placementReferral(ctx, tx, c.ApplicationID, p)
+	if err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO placements (card_id, application_id, event_id, employer, kbli, employer_type, position, kbji,
-		start_on, location, place, placement_type, referral, source, visit_id, user_id, recorded_on, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ApplicationID, eventID, p.Employer, p.Sector, p.EmployerType,
-		p.Position, p.KBJI, start.Format(dayFormat), p.Location, p.Place, p.Type(), p.Referral, source, visit, user,
+		start_on, location, place, placement_type, referral, referral_id, source, visit_id, user_id, recorded_on, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ApplicationID, eventID, p.Employer, p.Sector, p.EmployerType,
+		p.Position, p.KBJI, start.Format(dayFormat), p.Location, p.Place, p.Type(), number, referral, source, visit, user,
 		domain.Day(now).Format(dayFormat), formatTime(now))
 	return err
+}
+
+// placementReferral links a placement to the holder's referral (issue 9): the one the officer
+// picked, or the one whose letter number the holder typed. A referral of someone else is refused;
+// a typed number that is none of the holder's is kept as written, unlinked.
+func placementReferral(ctx context.Context, tx *sql.Tx, appID int64, p *domain.Placement) (any, string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, year, serial FROM referrals WHERE application_id = ?`, appID)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	typed := strings.ToUpper(strings.ReplaceAll(p.Referral, " ", ""))
+	for rows.Next() {
+		var id int64
+		var year, serial int
+		if err := rows.Scan(&id, &year, &serial); err != nil {
+			return nil, "", err
+		}
+		number := referralNumber(year, serial)
+		if id == p.ReferralID || (p.ReferralID == 0 && typed != "" && typed == strings.ToUpper(number)) {
+			return id, number, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	if p.ReferralID != 0 {
+		return nil, "", &domain.RuleError{Message: "Surat pengantar yang dipilih bukan milik pemegang kartu ini."}
+	}
+	return nil, p.Referral, nil
 }
 
 // RecordPlacement records a placement an officer enters at the desk (the holder reports it, or the
@@ -567,6 +601,9 @@ func writeContact(ctx context.Context, tx *sql.Tx, now time.Time, appID int64, c
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, updated_at = ? WHERE id = ?`, string(b), formatTime(now), appID); err != nil {
+		return nil, err
+	}
+	if err := saveFormRows(ctx, tx, appID, &f); err != nil {
 		return nil, err
 	}
 	if userID != 0 {
@@ -747,6 +784,13 @@ func (db *DB) StartRenewal(ctx context.Context, cardID, userID, visitID int64, d
 		if appID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		var f domain.Form
+		if err := json.Unmarshal([]byte(form), &f); err != nil {
+			return err
+		}
+		if err := saveFormRows(ctx, tx, appID, &f); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO calls (application_id, ticket, desk, user_id, at) VALUES (?, ?, ?, ?, ?)`,
 			appID, ticket, desk, userID, formatTime(now)); err != nil {
 			return err
@@ -811,6 +855,9 @@ func (db *DB) CorrectCard(ctx context.Context, cardID, userID int64, f *domain.F
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, nik = ?, full_name = ?, birth_date = ?, sex = ?, updated_at = ?
 			WHERE id = ?`, string(data), f.NIK, f.FullName, birth.Format(dayFormat), f.Sex, formatTime(now), c.ApplicationID); err != nil {
+			return err
+		}
+		if err := saveFormRows(ctx, tx, c.ApplicationID, f); err != nil {
 			return err
 		}
 		names := make([]string, len(changes))

@@ -173,6 +173,9 @@ func TestCardLifeWalk(t *testing.T) {
 	if err != nil || renewal.Ticket != "C-001" || renewal.State != domain.StateCalled || renewal.NIK != testForm(1).NIK {
 		t.Fatalf("renewal application = %+v, %v", renewal, err)
 	}
+	if rows, err := db.EducationRows(ctx, appID); err != nil || len(rows) == 0 {
+		t.Fatalf("the renewal's education rows: %+v, %v", rows, err)
+	}
 	readyToApprove(t, db, appID, officer)
 	got, err := db.Approve(ctx, storage.Approval{ApplicationID: appID, UserID: officer, PengantarID: pengantar, Pattern: domain.DefaultRegNoPattern})
 	if err != nil {
@@ -230,7 +233,7 @@ func TestLapseAt24Months(t *testing.T) {
 }
 
 func placement(start string) *domain.Placement {
-	return &domain.Placement{Employer: "PT Bali Sejahtera", Sector: "I", EmployerType: "swasta", Position: "Juru masak", KBJI: "5",
+	return &domain.Placement{Employer: "PT Bali Sejahtera", Sector: "I", EmployerType: "4", Position: "Juru masak", KBJI: "5",
 		StartDay: start[8:], StartMonth: start[5:7], StartYear: start[:4], Location: "antardaerah", Place: "Surabaya", Referral: "560/123/DTKSK"}
 }
 
@@ -249,7 +252,7 @@ func TestPlacement(t *testing.T) {
 		t.Fatalf("placement event = %+v", ev)
 	}
 	if n := count(t, db, `SELECT count(*) FROM placements p JOIN card_events e ON e.id = p.event_id WHERE p.card_id = ? AND p.employer = 'PT Bali Sejahtera'
-		AND p.kbli = 'I' AND p.employer_type = 'swasta' AND p.kbji = '5' AND p.start_on = '2026-06-01' AND p.placement_type = 'AKAD'
+		AND p.kbli = 'I' AND p.employer_type = '4' AND p.kbji = '5' AND p.start_on = '2026-06-01' AND p.placement_type = 'AKAD'
 		AND p.referral = '560/123/DTKSK' AND p.visit_id = ? AND e.ipk = 'ditempatkan'`, card.ID, res.Visit.ID); n != 1 {
 		t.Fatal("placement row incomplete")
 	}
@@ -278,10 +281,15 @@ func TestCorrectionKeepsTheRegistration(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := testForm(1)
-	f.FullName = "I Wayan Sudarmawan"
-	job, err := db.CorrectCard(ctx, card.ID, officer, f, []storage.FieldChange{{Field: "full_name", Old: "I Wayan Sudarma", New: f.FullName}})
+	f.FullName, f.EduSchool = "I Wayan Sudarmawan", "SMA Negeri 7 Denpasar"
+	job, err := db.CorrectCard(ctx, card.ID, officer, f, []storage.FieldChange{{Field: "full_name", Old: "I Wayan Sudarma", New: f.FullName},
+		{Field: "edu_school", Old: "SMA Negeri 4 Denpasar", New: f.EduSchool}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The form's tables (migration 071) follow the corrected form.
+	if rows, err := db.EducationRows(ctx, card.ApplicationID); err != nil || len(rows) == 0 || rows[len(rows)-1].School != "SMA Negeri 7 Denpasar" {
+		t.Fatalf("education rows after the correction: %+v, %v", rows, err)
 	}
 	pj, err := db.PrintJob(ctx, job)
 	if err != nil || pj.CardSerial != 2 || pj.RegNumber != card.RegNumber || pj.HolderName != "I Wayan Sudarmawan" {
@@ -344,6 +352,17 @@ func TestIPKCountsFromEvents(t *testing.T) {
 	if month("2026-03-01", "2026-03-31", domain.IPKRegistered) != 3 || month("2026-04-01", "2026-04-30", domain.IPKPlaced) != 1 ||
 		month("2026-04-01", "2026-04-30", domain.IPKRemoved) != 1 || month("2026-03-01", "2026-03-31", domain.IPKRemoved) != 0 {
 		t.Fatal("monthly counts from card_events are wrong")
+	}
+	// The III/8 query of docs/card-life.md.
+	rows, err := db.RowsForTest(ctx, `SELECT p.placement_type, ed.level, a.sex, count(*)
+		FROM card_events e
+		JOIN placements p ON p.event_id = e.id
+		JOIN applications a ON a.id = e.application_id
+		JOIN application_education ed ON ed.application_id = a.id AND ed.highest = 1
+		WHERE e.ipk = 'ditempatkan' AND e.on_day BETWEEN ? AND ?
+		GROUP BY 1, 2, 3`, "2026-04-01", "2026-04-30")
+	if err != nil || len(rows) != 1 || rows[0][0] != "AKAD" || rows[0][1] != "SMA" || rows[0][2] != "L" || rows[0][3] != "1" {
+		t.Fatalf("III/8 rows = %v, %v", rows, err)
 	}
 }
 

@@ -56,7 +56,7 @@ func bulkIPKHistory(tb testing.TB, db *storage.DB, n int) {
 		`UPDATE cards SET state = e.kind FROM bulk_end e WHERE e.n = cards.id`,
 		`INSERT INTO placements (card_id, application_id, event_id, employer, kbli, employer_type, position, kbji, start_on, location,
 				placement_type, source, user_id, recorded_on, at)
-			SELECT n, n, 2000000000 + n, 'PT Contoh', 'I', CASE n % 3 WHEN 0 THEN 'swasta' WHEN 1 THEN 'perorangan' ELSE 'bumn' END, 'Staf', '5',
+			SELECT n, n, 2000000000 + n, 'PT Contoh', 'I', CASE n % 3 WHEN 0 THEN '4' WHEN 1 THEN '6' ELSE '2' END, 'Staf', '5',
 				day, 'lokal', CASE n % 3 WHEN 0 THEN 'AKL' WHEN 1 THEN 'AKAD' ELSE 'AKAN' END, 'desk', 1, day, day || 'T01:00:00.000Z'
 			FROM bulk_end WHERE kind = 'placed'`,
 		`DROP TABLE bulk`, `DROP TABLE bulk_end`, `DROP TABLE bulk_edu`,

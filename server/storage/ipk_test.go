@@ -29,6 +29,11 @@ var ipkEducations = []struct{ level, code, year string }{
 func ipkForm(serial int, p ipkPerson) *domain.Form {
 	f := testForm(serial)
 	f.Sex, f.BirthYear, f.BirthMonth, f.BirthDay = p.sex, p.birth[:4], p.birth[5:7], p.birth[8:]
+	day, _ := strconv.Atoi(p.birth[8:])
+	if p.sex == "P" {
+		day += 40 // a woman's NIK adds 40 to the day of birth
+	}
+	f.NIK = fmt.Sprintf("517103%02d%s%s%04d", day, p.birth[5:7], p.birth[2:4], serial)
 	f.EduLevel, f.EduCode, f.EduYear, f.DesiredKBJI = p.level, p.code, p.year, p.kbji
 	return f
 }

@@ -438,8 +438,9 @@ func auditJob(ctx context.Context, tx *sql.Tx, at time.Time, actor, action strin
 
 // ClaimJob hands the oldest queued job to the station with a fresh lease; before that, a job the
 // station itself claimed more than ReclaimAfter ago and never reported on. It returns ErrNotFound
-// when there is nothing to print for this station (nothing queued, or the station is paused), and
-// ErrStationRevoked when the station is disabled or gone.
+// when there is nothing to print for this station (nothing queued, the station is paused, or its
+// printer last reported stopped or offline), and ErrStationRevoked when the station is disabled or
+// gone.
 func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) {
 	return db.claimJob(ctx, `id = ?`, stationID)
 }
@@ -460,14 +461,17 @@ func (db *DB) claimJob(ctx context.Context, stationWhere string, arg any) (*Prin
 		}
 		var stationID int64
 		var paused bool
-		err := tx.QueryRowContext(ctx, `SELECT id, paused FROM stations WHERE disabled = 0 AND `+stationWhere, arg).Scan(&stationID, &paused)
+		var printerState string
+		err := tx.QueryRowContext(ctx, `SELECT id, paused, printer_state FROM stations WHERE disabled = 0 AND `+stationWhere, arg).Scan(&stationID, &paused, &printerState)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrStationRevoked
 		}
 		if err != nil {
 			return err
 		}
-		if paused {
+		// A station whose printer last said it cannot print gets nothing: the card waits for one
+		// that can, instead of sitting in a stopped CUPS queue or in a claim its agent gave up on.
+		if paused || printerState == "stopped" || printerState == "offline" {
 			return ErrNotFound
 		}
 		// First a job this station claimed and then went silent about: see ReclaimAfter.
@@ -571,9 +575,9 @@ func (db *DB) ReportJob(ctx context.Context, stationID, jobID int64, lease strin
 }
 
 func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, actor string, jobID int64) error {
-	var appID int64
-	if err := tx.QueryRowContext(ctx, `SELECT c.application_id FROM print_jobs j JOIN cards c ON c.id = j.card_id WHERE j.id = ?`,
-		jobID).Scan(&appID); err != nil {
+	var appID, cardID int64
+	if err := tx.QueryRowContext(ctx, `SELECT c.application_id, c.id FROM print_jobs j JOIN cards c ON c.id = j.card_id WHERE j.id = ?`,
+		jobID).Scan(&appID, &cardID); err != nil {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, updated_at = ? WHERE id = ? AND state = ?`,
@@ -582,7 +586,10 @@ func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, acto
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return audit(ctx, tx, now, actor, "printed", appID, string(domain.StateApproved), string(domain.StatePrinted), fmt.Sprintf("print job %d", jobID))
+		if err := audit(ctx, tx, now, actor, "printed", appID, string(domain.StateApproved), string(domain.StatePrinted), fmt.Sprintf("print job %d", jobID)); err != nil {
+			return err
+		}
+		return stepEvent(ctx, tx, now, appID, domain.StepPrinted, actor, 0, cardID, 0, fmt.Sprintf("print job %d", jobID))
 	}
 	return nil // a reprint of a card already printed: the application stays where it is
 }
@@ -700,27 +707,42 @@ func (db *DB) ConfirmPrinted(ctx context.Context, jobID int64, actor string) err
 // serial) with a new print job, in one transaction. Unfinished jobs of the old card are cancelled, so
 // the old card can never come out of a printer afterwards. It returns the new job's id.
 func (db *DB) ReprintCard(ctx context.Context, cardID int64, actor, reason string) (int64, error) {
-	now := db.now()
 	var jobID int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		old, _, err := cardFacts(ctx, tx, cardID)
-		if err != nil {
-			return err
-		}
-		if old.State != domain.CardActive {
-			return ErrBadState
-		}
-		var newCard int64
-		jobID, newCard, err = replaceCard(ctx, tx, now, old, actor, 0, reason)
-		if errors.Is(err, ErrStateChanged) {
-			return ErrBadState
-		}
-		if err != nil {
-			return err
-		}
-		return auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
+		var err error
+		jobID, err = reprintCard(ctx, tx, db.now(), cardID, actor, reason)
+		return err
 	})
 	return jobID, err
+}
+
+// reprintCard is ReprintCard inside the caller's transaction.
+func reprintCard(ctx context.Context, tx *sql.Tx, now time.Time, cardID int64, actor, reason string) (int64, error) {
+	old, _, err := cardFacts(ctx, tx, cardID)
+	if err != nil {
+		return 0, err
+	}
+	if old.State != domain.CardActive {
+		return 0, ErrBadState
+	}
+	user := userOfActor(actor)
+	if user != 0 {
+		var known bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)`, user).Scan(&known); err != nil {
+			return 0, err
+		}
+		if !known {
+			user = 0 // the actor text still says who
+		}
+	}
+	jobID, newCard, err := replaceCard(ctx, tx, now, old, actor, user, reason)
+	if errors.Is(err, ErrStateChanged) {
+		return 0, ErrBadState
+	}
+	if err != nil {
+		return 0, err
+	}
+	return jobID, auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
 }
 
 // replaceCard makes the next print of an active card's registration (same number, dates and
@@ -753,9 +775,18 @@ func replaceCard(ctx context.Context, tx *sql.Tx, now time.Time, old *CardRecord
 	return jobID, newCard, err
 }
 
+// userOfActor is the officer of an actor "user:<id>", or 0 for anyone else (a station, the system).
+func userOfActor(actor string) int64 {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(actor, "user:"), 10, 64)
+	if !strings.HasPrefix(actor, "user:") {
+		return 0
+	}
+	return id
+}
+
 // cardCopyColumns lists the columns of cards that a reprint copies from the voided card: all but
 // the ones that make it a new card. Reading them from the schema keeps reprints right when a later
-// migration adds a column.
+// migration adds a column. The signature is not copied: a new card is signed and stamped anew.
 func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT name FROM pragma_table_info('cards')`)
 	if err != nil {
@@ -769,7 +800,8 @@ func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 			return "", err
 		}
 		switch name {
-		case "id", "serial", "state", "created_at", "voided_at", "void_reason", "replaced_by":
+		case "id", "serial", "state", "created_at", "voided_at", "void_reason", "pengantar_id", "signed_at", "sign_disposition_id",
+			"replaced_by":
 		default:
 			cols = append(cols, name)
 		}

@@ -83,7 +83,10 @@ func (db *DB) Visits(ctx context.Context, f VisitFilter) ([]Visit, error) {
 	var args []any
 	if q := strings.TrimSpace(f.Query); q != "" {
 		ticket, _, _ := domain.NormalizeLookup(q)
-		where = append(where, `((v.ticket = ? AND ? <> '') OR replace(c.reg_number, ' ', '') = ?)`)
+		// Two index look-ups (the ticket over every day; the card's number, then its visits), never a
+		// walk over every visit.
+		where = append(where, `v.id IN (SELECT id FROM visits WHERE ticket = ? AND ? <> ''
+			UNION SELECT w.id FROM cards k JOIN visits w ON w.card_id = k.id WHERE replace(k.reg_number, ' ', '') = ?)`)
 		args = append(args, ticket, ticket, domain.CleanDigits(strings.ReplaceAll(q, " ", "")))
 	} else {
 		where = append(where, `v.ticket_day = ?`)
@@ -190,21 +193,27 @@ func (db *DB) FinishVisit(ctx context.Context, id, userID int64) error {
 // LastVisitCalls returns the latest calls of visits today, newest first, one per ticket, for the
 // lobby display (storage.LastCalls gives those of applications).
 func (db *DB) LastVisitCalls(ctx context.Context, n int) ([]Call, error) {
-	start := time.Date(db.now().In(domain.OfficeZone).Year(), db.now().In(domain.OfficeZone).Month(), db.now().In(domain.OfficeZone).Day(),
-		0, 0, 0, 0, domain.OfficeZone)
-	rows, err := db.read.QueryContext(ctx, `SELECT ticket, desk, at FROM visit_calls WHERE id IN (
-		SELECT max(id) FROM visit_calls WHERE at >= ? GROUP BY visit_id) ORDER BY id DESC LIMIT ?`, formatTime(start), n)
+	now := db.now().In(domain.OfficeZone)
+	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, domain.OfficeZone) // the office day's midnight
+	// Today's calls only, newest first through their index; a ticket called again counts once.
+	rows, err := db.read.QueryContext(ctx, `SELECT visit_id, ticket, desk, at FROM visit_calls WHERE at >= ? ORDER BY at DESC, id DESC`, formatTime(start))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Call
-	for rows.Next() {
+	seen := map[int64]bool{}
+	for rows.Next() && len(out) < n {
 		var c Call
+		var visit int64
 		var at string
-		if err := rows.Scan(&c.Ticket, &c.Desk, &at); err != nil {
+		if err := rows.Scan(&visit, &c.Ticket, &c.Desk, &at); err != nil {
 			return nil, err
 		}
+		if seen[visit] {
+			continue
+		}
+		seen[visit] = true
 		c.At = parseTime(at)
 		out = append(out, c)
 	}

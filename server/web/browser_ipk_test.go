@@ -16,8 +16,8 @@ import (
 	"ak1/server/internal/testbrowser"
 )
 
-// TestKasiApprovesIPKReport is the Kasi IPK on a 1280×800 tablet: signs in and lands on the reports,
-// opens November, follows the figure of job seekers registered that month to its people, comes
+// TestKasiApprovesIPKReport is the Kasi IPK on a 1280×800 tablet: signs in and finds November's
+// report waiting for approval on the home screen, opens it, follows the figure of job seekers registered that month to its people, comes
 // back, approves the report the Petugas submitted, and downloads the XLSX and the PDF, which are
 // the files stored at the approval.
 func TestKasiApprovesIPKReport(t *testing.T) {
@@ -39,9 +39,9 @@ func TestKasiApprovesIPKReport(t *testing.T) {
 
 	testbrowser.Step(t, ctx, "sign in as the Kasi", chromedp.Navigate(srv.URL+"/masuk"), chromedp.WaitVisible(`#f-username`),
 		chromedp.SendKeys(`#f-username`, "kasi"), chromedp.SendKeys(`#f-password`, kpw), chromedp.Click(`button[type=submit]`),
-		chromedp.WaitVisible(`tr[data-month="2026-11"]`))
-	shot("01-months")
-	testbrowser.Step(t, ctx, "open November", chromedp.Click(`tr[data-month="2026-11"] a`), chromedp.WaitVisible(`#III-1`))
+		chromedp.WaitVisible(`a[data-buka-laporan="2026-11"]`))
+	shot("01-home")
+	testbrowser.Step(t, ctx, "open November from the waiting work", chromedp.Click(`a[data-buka-laporan="2026-11"]`), chromedp.WaitVisible(`#III-1`))
 	shot("02-report")
 
 	figure := "/petugas/laporan/ipk/2026-11/orang?" + domain.NewFigure(nov, domain.MeasureRegistered).Query()
@@ -65,6 +65,7 @@ func TestKasiApprovesIPKReport(t *testing.T) {
 	testbrowser.Step(t, ctx, "confirm", chromedp.Click(`details.pop button[type=submit]`), chromedp.WaitVisible(`.alert-ok`),
 		chromedp.WaitVisible(`p[data-state="disetujui"]`))
 	shot("05-approved")
+	printsOnA4(t, ctx, "the approved report", true)
 
 	for _, format := range []string{"xlsx", "pdf"} {
 		stored, err := srv.DB.ApprovedIPKFile(context.Background(), nov, format)

@@ -173,6 +173,9 @@ func TestKioskCompleteApplication(t *testing.T) {
 	testbrowser.Step(t, ctx, "wishes", choose(`#f-desired_kbji`, "4"), fill(`#f-desired_position`, "Staf administrasi"),
 		choose(`#f-desired_kbli`, "I"), fill(`#f-target_company`, "Hotel Inna Bali Heritage"),
 		chromedp.Click(`input[name=desired_location][value=lokal] + span`), fill(`#f-desired_wage`, "4500000"))
+	if v := valueOf(t, ctx, "#f-desired_wage"); v != "4.500.000" {
+		t.Errorf("wage box shows %q while typed, want 4.500.000", v)
+	}
 	shot("13-wishes")
 	testbrowser.Step(t, ctx, "wishes next", next("Periksa kembali"))
 	review := textOf(t, ctx, "main")

@@ -26,6 +26,14 @@ func tapKeys(text string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(steps...)
 }
 
+// goStep opens a step of the form the way the kiosk moves between its screens (htmx): a whole-page
+// load of a form screen counts as a reload and ends the draft. Use it after startForm.
+func goStep(slug, waitFor string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(testbrowser.HTMXSettled(),
+		testbrowser.Void(chromedp.Evaluate[bool](`(htmx.ajax("GET", "/daftar/`+slug+`", {target: "body", swap: "innerHTML"}), true)`)),
+		chromedp.WaitVisible(waitFor), testbrowser.HTMXSettled())
+}
+
 // openKeyboard focuses a field with a tap, which brings up the on-screen keyboard.
 func openKeyboard(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(chromedp.Click(sel), chromedp.WaitVisible(`.osk`))
@@ -37,7 +45,7 @@ func openKeyboard(sel string) chromedp.Action[chromedp.Void] {
 func TestKioskKeyboardCapitalisesOnlyNames(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := testbrowser.New(t, 1080, 1920, true)
-	testbrowser.Step(t, ctx, "experience step", chromedp.Navigate(srv.URL+"/daftar/pengalaman"), chromedp.WaitVisible(`#f-exp_duties_1`))
+	testbrowser.Step(t, ctx, "experience step", startForm(srv.URL), goStep("pengalaman", `#f-exp_duties_1`))
 	testbrowser.Step(t, ctx, "type duties", openKeyboard(`#f-exp_duties_1`), tapKeys("pembukuan harian dan laporan pajak. kasir"))
 	if v := valueOf(t, ctx, "#f-exp_duties_1"); v != "Pembukuan harian dan laporan pajak. Kasir" {
 		t.Errorf("free text typed on the keyboard = %q, want \"Pembukuan harian dan laporan pajak. Kasir\"", v)
@@ -47,7 +55,7 @@ func TestKioskKeyboardCapitalisesOnlyNames(t *testing.T) {
 		t.Errorf("a name typed on the keyboard = %q, want \"Toko Sari Dewi\"", v)
 	}
 	testbrowser.Screenshot(t, ctx, "trial-keyboard-text")
-	testbrowser.Step(t, ctx, "identity step", chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-full_name`),
+	testbrowser.Step(t, ctx, "identity step", goStep("identitas", `#f-full_name`),
 		openKeyboard(`#f-full_name`), tapKeys("ni made ayu"))
 	if v := valueOf(t, ctx, "#f-full_name"); v != "Ni Made Ayu" {
 		t.Errorf("full name = %q, want \"Ni Made Ayu\"", v)
@@ -58,11 +66,12 @@ func TestKioskKeyboardCapitalisesOnlyNames(t *testing.T) {
 func TestKioskKeyboardClearKey(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := testbrowser.New(t, 1080, 1920, true)
-	testbrowser.Step(t, ctx, "identity step", chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-birth_place`),
+	testbrowser.Step(t, ctx, "identity step", startForm(srv.URL),
 		openKeyboard(`#f-birth_place`), tapKeys("tabanan"))
 	if v := valueOf(t, ctx, "#f-birth_place"); v != "Tabanan" {
 		t.Fatalf("typed %q", v)
 	}
+	testbrowser.Screenshot(t, ctx, "trial-keyboard-clear-key")
 	testbrowser.Step(t, ctx, "clear", chromedp.Click(`.osk button[data-key="Hapus semua"]`), tapKeys("gianyar"))
 	if v := valueOf(t, ctx, "#f-birth_place"); v != "Gianyar" {
 		t.Errorf("after \"Hapus semua\" and typing again: %q, want \"Gianyar\"", v)
@@ -78,8 +87,7 @@ func TestKioskKeyboardClearKey(t *testing.T) {
 func TestKioskNIKBoxTakes16Digits(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := testbrowser.New(t, 1080, 1920, true)
-	testbrowser.Step(t, ctx, "identity step", chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-nik`),
-		openKeyboard(`#f-nik`), tapKeys("517103470801000212345678901234"))
+	testbrowser.Step(t, ctx, "identity step", startForm(srv.URL), openKeyboard(`#f-nik`), tapKeys("517103470801000212345678901234"))
 	if v := valueOf(t, ctx, "#f-nik"); v != "5171 0347 0801 0002" {
 		t.Errorf("NIK box after 30 taps = %q, want \"5171 0347 0801 0002\"", v)
 	}
@@ -100,8 +108,7 @@ func TestKioskNIKBoxTakes16Digits(t *testing.T) {
 func TestKioskCancelAsksFirst(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := testbrowser.New(t, 1080, 1920, true)
-	testbrowser.Step(t, ctx, "type a name", chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-full_name`),
-		fill(`#f-full_name`, "Ni Made Ayu"), chromedp.Click(`button[value=lanjut]`), chromedp.WaitVisible(`#e-nik`), testbrowser.HTMXSettled())
+	testbrowser.Step(t, ctx, "type a name", startForm(srv.URL), fill(`#f-full_name`, "Ni Made Ayu"), chromedp.Click(`button[value=lanjut]`), chromedp.WaitVisible(`#e-nik`), testbrowser.HTMXSettled())
 	testbrowser.Step(t, ctx, "tap Batal", chromedp.Click(`.reset-form button`), chromedp.WaitVisible(`#batal-dialog`))
 	testbrowser.Screenshot(t, ctx, "trial-cancel-dialog")
 	if n := countDrafts(t, srv); n != 1 {
@@ -147,7 +154,7 @@ func TestKioskBackFromMissingDocuments(t *testing.T) {
 func TestKioskExperienceStepFits(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := testbrowser.New(t, 1080, 1920, true)
-	testbrowser.Step(t, ctx, "experience step", chromedp.Navigate(srv.URL+"/daftar/pengalaman"), chromedp.WaitVisible(`#f-exp_position_1`))
+	testbrowser.Step(t, ctx, "experience step", startForm(srv.URL), goStep("pengalaman", `#f-exp_position_1`))
 	testbrowser.Screenshot(t, ctx, "trial-experience")
 	inView := func() bool {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () {

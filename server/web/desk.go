@@ -49,7 +49,8 @@ var stateFilters = []struct {
 }{
 	{"menunggu", "Menunggu & dipanggil", []domain.State{domain.StateSubmitted, domain.StateResubmitted, domain.StateCalled}},
 	{"diperiksa", "Sedang diperiksa", []domain.State{domain.StateVerified, domain.StatePhotographed}},
-	{"disetujui", "Disetujui / dicetak", []domain.State{domain.StateApproved, domain.StatePrinted, domain.StateHandedOver}},
+	{"disetujui", "Disetujui / dicetak", []domain.State{domain.StateApproved, domain.StatePrinted, domain.StateChecked, domain.StateSigned,
+		domain.StateCounselled, domain.StateHandedOver}},
 	{"dikembalikan", "Dikembalikan", []domain.State{domain.StateReturned}},
 	{"ditolak", "Ditolak", []domain.State{domain.StateRejected}},
 	{"semua", "Semua keadaan", nil},
@@ -74,6 +75,12 @@ func stateLabel(s domain.State) string {
 		return "Disetujui, antre cetak"
 	case domain.StatePrinted:
 		return "Sudah dicetak"
+	case domain.StateChecked:
+		return "Diperiksa pemegang"
+	case domain.StateSigned:
+		return "Ditandatangani Pengantar Kerja"
+	case domain.StateCounselled:
+		return "Siap diserahkan"
 	case domain.StateHandedOver:
 		return "Sudah diserahkan"
 	case domain.StateRejected:
@@ -90,6 +97,8 @@ func sourceLabel(src string) string {
 		return "Meja petugas"
 	case "manual":
 		return "Kartu manual"
+	case "perpanjangan":
+		return "Perpanjangan kartu"
 	}
 	return src
 }
@@ -120,9 +129,20 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 	p.Data["Filter"] = f
 	p.Data["State"] = state
 	p.Data["States"] = stateFilters
+	p.Data["Days"] = s.queueDays(f.Day)
 	p.Data["Rows"] = s.queueRows(items)
+	if p.Data["NIKCheck"], err = s.nikChecks(c.UserContext(), items); err != nil {
+		return err
+	}
+	if p.Data["Visits"], err = s.visitsForQueue(c); err != nil {
+		return err
+	}
 	p.Data["CanDesk"] = canDesk(officerOf(c))
 	p.Data["CSRF"] = p.CSRF
+	if p.Data["Work"], err = s.waitingWork(c); err != nil {
+		return err
+	}
+	p.Data["NeedDisposition"] = s.needDisposition(c, p.Data["Work"].([]workList))
 	c.Set("Vary", "HX-Request")
 	return c.Render("desk/queue", p, "layouts/officer")
 }
@@ -133,11 +153,41 @@ func (s *Server) queueFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c))})
+	checks, err := s.nikChecks(c.UserContext(), items)
+	if err != nil {
+		return err
+	}
+	visits, err := s.visitsForQueue(c)
+	if err != nil {
+		return err
+	}
+	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c)),
+		"NIKCheck": checks, "Visits": visits})
+}
+
+// nikChecks marks the applications whose NIK disagrees with the birth date or sex and that no
+// officer has accepted yet: "NIK perlu dicek" in the queue.
+func (s *Server) nikChecks(ctx context.Context, items []storage.QueueItem) (map[int64]bool, error) {
+	var ids []int64
+	for _, it := range items {
+		if it.Form.NIKMismatch() != nil {
+			ids = append(ids, it.ID)
+		}
+	}
+	accepted, err := s.db.AcceptedNIKs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = !accepted[id]
+	}
+	return out, nil
 }
 
 type queueRow struct {
 	storage.QueueItem
+	Next        domain.Next // the SOP step it waits for and whose work that is
 	StateLabel  string
 	SourceLabel string
 	Waiting     string
@@ -148,7 +198,7 @@ func (s *Server) queueRows(items []storage.QueueItem) []queueRow {
 	out := make([]queueRow, len(items))
 	now := s.now()
 	for i, it := range items {
-		r := queueRow{QueueItem: it, StateLabel: stateLabel(it.State), SourceLabel: sourceLabel(it.Source)}
+		r := queueRow{QueueItem: it, Next: domain.NextFor(it.State), StateLabel: stateLabel(it.State), SourceLabel: sourceLabel(it.Source)}
 		r.IsWaiting = it.State == domain.StateSubmitted || it.State == domain.StateResubmitted || it.State == domain.StateReturned
 		if it.State.IsOpen() && it.State != domain.StateApproved {
 			r.Waiting = waitText(now.Sub(it.CreatedAt))
@@ -209,20 +259,27 @@ func (s *Server) applicationPage(c *fiber.Ctx) error {
 	p.Data["DocsComplete"] = hasAllDocs(a.Documents)
 	p.Data["Warnings"] = a.Form.Warnings(s.rules())
 	p.Data["Summary"] = formSummary(&a.Form)
+	nikReady := true
+	if m := a.Form.NIKMismatch(); m != nil {
+		accepted, err := s.db.AcceptedNIK(c.UserContext(), a.ID)
+		if err != nil {
+			return err
+		}
+		p.Data["NIKMismatch"] = m.Message
+		p.Data["NIKAccepted"] = accepted
+		p.Data["NIKAsOnKTP"] = a.Form.NIKAsOnKTP
+		p.Data["NIKReasons"] = nikAcceptReasons
+		nikReady = accepted != nil
+	}
+	p.Data["NIKReady"] = nikReady
 	p.Data["ReturnReasons"] = domain.ReturnReasons
 	p.Data["RejectReasons"] = domain.RejectReasons
-	pengantar, err := s.db.Users(c.UserContext(), domain.RolePengantar)
-	if err != nil {
+	if p.Data["NextRegNumber"], err = s.db.NextRegNumber(c.UserContext(), s.opts.RegNoPattern); err != nil {
 		return err
 	}
-	p.Data["Pengantar"] = pengantar
-	chosen := int64(0)
-	if o := officerOf(c); o.Role == domain.RolePengantar {
-		chosen = o.ID
-	} else if len(pengantar) > 0 {
-		chosen = pengantar[0].ID
+	if p.Data["After"], err = s.afterData(c, a); err != nil {
+		return err
 	}
-	p.Data["ChosenPengantar"] = chosen
 	corr, err := s.db.Corrections(c.UserContext(), a.ID)
 	if err != nil {
 		return err
@@ -459,13 +516,40 @@ func (s *Server) closeApplication(c *fiber.Ctx, missing string,
 	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
 }
 
+// nikAcceptReasons are the usual reasons an officer accepts a NIK that disagrees with the birth date.
+var nikAcceptReasons = []string{
+	"KTP asli diperiksa: NIK sesuai KTP, tanggal lahir pernah dikoreksi Dukcapil (NIK tidak berubah)",
+	"KTP asli diperiksa: NIK dan tanggal lahir sesuai KTP",
+}
+
+// acceptNIK records that the officer saw the KTP and accepts a NIK that disagrees with the birth
+// date or sex, with the reason; approval waits for this (or for a correction of the data).
+func (s *Server) acceptNIK(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	if a.Form.NIKMismatch() == nil {
+		return &PublicError{fiber.StatusUnprocessableEntity, "NIK permohonan ini sudah sesuai dengan tanggal lahir dan jenis kelamin."}
+	}
+	r := reason(c)
+	if r == "" {
+		return &PublicError{fiber.StatusUnprocessableEntity, "Pilih atau tulis alasan menerima NIK ini."}
+	}
+	if err := s.db.AcceptNIK(c.UserContext(), a.ID, officerOf(c).ID, domain.State(c.FormValue("keadaan")), r); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}
+
 func (s *Server) approve(c *fiber.Ctx) error {
 	a, err := s.appID(c)
 	if err != nil {
 		return err
 	}
-	pk, _ := strconv.ParseInt(c.FormValue("pengantar"), 10, 64)
-	got, err := s.db.Approve(c.UserContext(), storage.Approval{ApplicationID: a.ID, UserID: officerOf(c).ID, PengantarID: pk, Pattern: s.opts.RegNoPattern})
+	// Nobody chooses the signer here: it is the official who signs the card off after printing.
+	got, err := s.db.Approve(c.UserContext(), storage.Approval{ApplicationID: a.ID, UserID: officerOf(c).ID, Pattern: s.opts.RegNoPattern})
 	if err != nil {
 		return s.deskError(err)
 	}

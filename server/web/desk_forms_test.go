@@ -46,7 +46,9 @@ func TestWalkInAndManualCard(t *testing.T) {
 	c.get("/petugas/manual")
 	manual := formValues(deskForm(2))
 	manual.Set("reg_number", "5171 150926 000777")
-	manual.Set("issued_on", "2026-09-15")
+	manual.Set("issued_on_day", "15")
+	manual.Set("issued_on_month", "9")
+	manual.Set("issued_on_year", "2026")
 	manual.Set("pengantar", strconv.FormatInt(pk, 10))
 	code, loc, body = c.post("/petugas/manual", manual)
 	if code != http.StatusSeeOther {

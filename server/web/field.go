@@ -18,15 +18,15 @@ type formField struct {
 	// Case is how the on-screen keyboard capitalises: "words" for names and places (each word),
 	// "sentence" for free text (only its first letter), as a person writes them.
 	Case      string
-	Format    string // "nik": 16 digits shown in groups of four
+	Format    string // "nik": 16 digits shown in groups of four; "rupiah": digits grouped by thousands
 	MaxLength int
 	Required  bool
 	Form      *domain.Form
 }
 
 // newField is the template function "field": field PAGE NAME LABEL HINT MODE. MODE is an inputmode
-// ("numeric", "tel", "email", "decimal"), "nama" for a name or place, "nik" for the NIK, or "" for
-// free text. A label ending in " *" marks a required field.
+// ("numeric", "tel", "email", "decimal"), "nama" for a name or place, "nik" for the NIK, "rupiah" for
+// an amount of money, or "" for free text. A label ending in " *" marks a required field.
 func newField(p kioskPage, name, label, hint, mode string) formField {
 	f := formField{Name: name, Label: label, Hint: hint, Form: p.Form}
 	switch mode {
@@ -36,6 +36,8 @@ func newField(p kioskPage, name, label, hint, mode string) formField {
 		f.Keypad, f.Case = "text", "sentence"
 	case "nik":
 		f.InputMode, f.Keypad, f.Format, f.MaxLength = "numeric", "numeric", "nik", 19 // 16 digits and 3 spaces
+	case "rupiah":
+		f.InputMode, f.Keypad, f.Format = "numeric", "numeric", "rupiah" // shown as 4.500.000 while typed
 	default:
 		f.InputMode, f.Keypad = mode, mode
 	}

@@ -65,7 +65,7 @@ func TestInvisibleCharactersNeverStored(t *testing.T) {
 	c := signIn(t, srv, "petugas", pw)
 	c.get("/petugas/baru")
 	walkInValues := formValues(dirtyForm(2))
-	walkInValues.Set("setuju", "1") // the declaration the walk-in form asks for (issue 8)
+	walkInValues.Set("setuju", "1") // the job seeker's declaration and consent (issue 8)
 	code, loc, body = c.post("/petugas/baru", walkInValues)
 	if code != http.StatusSeeOther {
 		t.Fatalf("walk-in: %d\n%.800s", code, body)

@@ -55,6 +55,35 @@ func (s *Server) ipkReport(c *fiber.Ctx, m domain.Period) (*domain.IPKReport, er
 	return r, nil
 }
 
+// reportWork is the IPK report waiting for the officer (SOP 18–19): for the Kasi IPK the reports
+// submitted for approval; for a Petugas or the admin last month's report while nobody made it.
+func (s *Server) reportWork(c *fiber.Ctx) (workList, error) {
+	o := officerOf(c)
+	statuses, err := s.db.IPKStatuses(c.UserContext())
+	if err != nil {
+		return workList{}, err
+	}
+	switch o.Role {
+	case domain.RoleKasi:
+		l := workList{Key: "laporan-ipk", Title: "Laporan IPK menunggu persetujuan Anda", Hint: "SOP 19: periksa angkanya, lalu setujui.", Action: "report"}
+		for _, st := range statuses {
+			if st.State == domain.ReportSubmitted {
+				l.Reports = append(l.Reports, st)
+			}
+		}
+		sort.Slice(l.Reports, func(i, j int) bool { return l.Reports[i].Month.Start.Before(l.Reports[j].Month.Start) })
+		return l, nil
+	case domain.RolePetugas, domain.RoleAdmin:
+		last := domain.MonthPeriod(domain.Day(s.now())).Previous()
+		l := workList{Key: "laporan-ipk", Title: "Laporan IPK belum diajukan", Hint: "SOP 18: buat laporan bulan lalu dan ajukan ke Kasi IPK.", Action: "report"}
+		if _, made := statuses[last.Key()]; !made {
+			l.Reports = []storage.IPKStatus{{Month: last}}
+		}
+		return l, nil
+	}
+	return workList{}, nil
+}
+
 // monthRow is one month of the reports list.
 type monthRow struct {
 	Month  domain.Period

@@ -40,7 +40,7 @@ func seedIPK(t *testing.T, srv *testServer) (registeredNov int, placedNov []stri
 		f := deskForm(100 + i)
 		f.FullName = fmt.Sprintf("Pencaker Uji %02d", i)
 		if i%2 == 0 {
-			f.Sex, f.NIK = "P", fmt.Sprintf("51710347080%05d", 100+i)
+			f.Sex, f.NIK = "P", fmt.Sprintf("517103470801%04d", 100+i) // a woman's NIK adds 40 to the day of birth
 		}
 		app, err := srv.DB.SubmitApplication(ctx, f, "kiosk", "kiosk", "")
 		if err != nil {
@@ -61,7 +61,7 @@ func seedIPK(t *testing.T, srv *testServer) (registeredNov int, placedNov []stri
 	// Placed in November: two from October, one from November; one cancelled.
 	set(time.November, 25)
 	for _, i := range []int{1, 4, 8} {
-		p := &domain.Placement{Employer: "PT Bali Jaya", Sector: "I", EmployerType: "swasta", Position: "Staf hotel", KBJI: "5",
+		p := &domain.Placement{Employer: "PT Bali Jaya", Sector: "I", EmployerType: "4", Position: "Staf hotel", KBJI: "5",
 			StartDay: "25", StartMonth: "11", StartYear: "2026", Location: "lokal"}
 		if err := srv.DB.RecordPlacement(ctx, cards[i-1], petugas, 0, p); err != nil {
 			t.Fatal(err)

@@ -127,6 +127,9 @@ func TestKioskCompletesReturnedApplication(t *testing.T) {
 	if total, _, _ := srv.DB.CountApplications(context.Background()); total != 1 {
 		t.Fatalf("%d applications, want the same one", total)
 	}
+	if rows, err := srv.DB.EducationRows(context.Background(), app.ID); err != nil || len(rows) != 3 || !rows[2].Highest {
+		t.Fatalf("education rows after completion: %+v, %v", rows, err)
+	}
 	if n := countDrafts(t, srv); n != 0 {
 		t.Fatalf("%d drafts left", n)
 	}

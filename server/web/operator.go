@@ -126,6 +126,9 @@ func (s *Server) printData(c *fiber.Ctx) (fiber.Map, error) {
 	counts := map[string]int{}
 	for _, j := range jobs {
 		counts[string(j.State)]++
+		if j.State == domain.PrintClaimed || j.State == domain.PrintSent {
+			counts["printing"]++ // a station holds it or CUPS has it: on its way to paper
+		}
 		stuck := (j.State == domain.PrintClaimed || j.State == domain.PrintSent) && now.Sub(j.UpdatedAt) > 2*time.Minute
 		jv = append(jv, jobView{PrintJob: j, StateLabel: j.State.Label(), Age: ago(now, j.CreatedAt), Stuck: stuck})
 	}

@@ -189,6 +189,7 @@ func TestPhotoBombsRefusedBeforeDecoding(t *testing.T) {
 // a 13-megapixel 4128×3096 JPEG, a 12-megapixel PNG, lossy and lossless WebP.
 func TestPhotoUploadAcceptsCameraPictures(t *testing.T) {
 	_, c, app := photoDesk(t)
+	c.http.Timeout = 2 * time.Minute // decoding a 13 MP picture under -race on a busy machine takes many seconds
 	webp := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {

@@ -81,6 +81,7 @@ func TestSignInParallelGuesses(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	addOfficerFullCost(t, srv, "petugas")
 	c := newClient(t, srv.URL)
+	c.http.Timeout = 2 * time.Minute // production-cost comparisons under -race on a busy machine take seconds each
 	c.get("/masuk")
 	wrong := make([]string, 200)
 	for i := range wrong {
@@ -105,6 +106,7 @@ func TestSignInParallelRightPasswordLast(t *testing.T) {
 	ctx := context.Background()
 	pw := addOfficerFullCost(t, srv, "petugas")
 	c := newClient(t, srv.URL)
+	c.http.Timeout = 2 * time.Minute // production-cost comparisons under -race on a busy machine take seconds each
 	c.get("/masuk")
 	results := make(chan int, 30)
 	var wg sync.WaitGroup
@@ -162,6 +164,7 @@ func TestSignInWaitsGrow(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	_, pw := addOfficer(t, srv, "petugas", domain.RolePetugas)
 	c := newClient(t, srv.URL)
+	c.http.Timeout = 2 * time.Minute // production-cost comparisons under -race on a busy machine take seconds each
 	c.get("/masuk")
 	try := func(password string, want int) string {
 		t.Helper()
@@ -262,6 +265,7 @@ func TestSignInUnlockByAdmin(t *testing.T) {
 	admin := signIn(t, srv, "admin", adminPW)
 
 	c := newClient(t, srv.URL)
+	c.http.Timeout = 2 * time.Minute // production-cost comparisons under -race on a busy machine take seconds each
 	c.get("/masuk")
 	for i := 0; i <= domain.AccountSignInLimit.Free; i++ {
 		tryLogin(c, "petugas", "salah-salah-salah")

@@ -22,6 +22,7 @@ CREATE TABLE card_events (
 );
 CREATE INDEX card_events_day ON card_events(on_day, ipk);
 CREATE INDEX card_events_card ON card_events(card_id, id);
+CREATE INDEX card_events_application ON card_events(application_id, id);
 
 -- A kiosk visit for a service other than a new card: its queue ticket (own letter per service), the
 -- secret code of its status page, and the card it is about when the kiosk identified one.
@@ -42,6 +43,7 @@ CREATE TABLE visits (
 CREATE UNIQUE INDEX visits_ticket ON visits(ticket_day, ticket);
 CREATE INDEX visits_day_state ON visits(ticket_day, state);
 CREATE INDEX visits_card ON visits(card_id);
+CREATE INDEX visits_ticket_search ON visits(ticket, ticket_day); -- a ticket searched over every day
 
 -- Calls of a visit's ticket to a desk, for the lobby display beside the calls of applications.
 CREATE TABLE visit_calls (
@@ -82,7 +84,7 @@ CREATE TABLE placements (
     event_id       INTEGER NOT NULL REFERENCES card_events(id),
     employer       TEXT NOT NULL,
     kbli           TEXT NOT NULL,            -- KBLI 2020 section letter
-    employer_type  TEXT NOT NULL,            -- domain.EmployerTypes value
+    employer_type  TEXT NOT NULL,            -- domain.EmployerTypes value: the row of IPK III/8 part II, 1 to 6
     position       TEXT NOT NULL,            -- job title as written
     kbji           TEXT NOT NULL,            -- KBJI 2014 major group
     start_on       TEXT NOT NULL,            -- YYYY-MM-DD, first working day
@@ -90,6 +92,7 @@ CREATE TABLE placements (
     place          TEXT NOT NULL DEFAULT '', -- kabupaten/kota or country
     placement_type TEXT NOT NULL,            -- AKL, AKAD, AKAN
     referral       TEXT NOT NULL DEFAULT '', -- referral letter number when the office sent the holder
+    referral_id    INTEGER REFERENCES referrals(id), -- that referral (issue 9, migration 090), when it is one of the holder's
     source         TEXT NOT NULL,            -- kiosk (the holder), desk (an officer, e.g. the employer returned the card)
     visit_id       INTEGER REFERENCES visits(id),
     user_id        INTEGER REFERENCES users(id),
@@ -121,8 +124,11 @@ ALTER TABLE kiosk_drafts ADD COLUMN card_proof TEXT NOT NULL DEFAULT '';
 
 -- A renewal is a new application for the holder of an older card; approving it voids that card.
 ALTER TABLE applications ADD COLUMN renews_card_id INTEGER REFERENCES cards(id);
+CREATE INDEX applications_renews ON applications(renews_card_id) WHERE renews_card_id IS NOT NULL;
 -- The card that replaced this one (renewal, correction or reprint), for the old card's check page.
 ALTER TABLE cards ADD COLUMN replaced_by INTEGER REFERENCES cards(id);
+-- The lapse sweep: active cards registered before a day.
+CREATE INDEX cards_state_issued ON cards(state, issued_on);
 
 -- The cards issued before this migration get their events, so the ledger is complete.
 INSERT INTO card_events (card_id, application_id, kind, from_state, to_state, on_day, at, actor, reason, ipk)
