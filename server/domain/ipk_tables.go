@@ -329,7 +329,11 @@ func headingOf(code string) string {
 
 // educationRows lays out the rows of III/2 or III/4: every group heading, under it the codes that
 // have a figure, then the rows without a code; JUMLAH last.
-func educationRows(keys map[string]bool, build func(eduRow) Row, total Row) []Row {
+func educationRows(keys map[string]bool, vacancies bool, build func(eduRow) Row, total Row) []Row {
+	none, noCode := "PENDIDIKAN TIDAK TERCATAT", " (KODE JURUSAN TIDAK TERCATAT)"
+	if vacancies { // a vacancy without a level or a field asks for none
+		none, noCode = "TANPA SYARAT PENDIDIKAN", " (SEMUA JURUSAN)"
+	}
 	var rows []Row
 	byHeading := map[string][]eduRow{}
 	for k := range keys {
@@ -339,7 +343,7 @@ func educationRows(keys map[string]bool, build func(eduRow) Row, total Row) []Ro
 			level := strings.TrimPrefix(k, "level:")
 			h := levelHeadings[level]
 			if h == "" {
-				r = eduRow{code: "-", label: "PENDIDIKAN TIDAK TERCATAT", heading: "~", levels: []string{"-"}}
+				r = eduRow{code: "-", label: none, heading: "~", levels: []string{"-"}}
 				break
 			}
 			r = eduRow{code: h, heading: h}
@@ -352,7 +356,7 @@ func educationRows(keys map[string]bool, build func(eduRow) Row, total Row) []Ro
 			if h == "10000" {
 				r.label = "DOKTOR (S3)"
 			} else {
-				r.label = headingName(h) + " (KODE JURUSAN TIDAK TERCATAT)"
+				r.label = headingName(h) + noCode
 			}
 		default:
 			r = eduRow{code: k, label: "KODE TIDAK DIKENAL", heading: headingOf(k)}
@@ -436,7 +440,7 @@ func educationTable(id, title string, p Period, kind string, counts []Count) Tab
 			keys[eduKey(c.EduCode, c.EduLevel)] = true
 		}
 	}
-	part.Rows = educationRows(keys, func(r eduRow) Row {
+	part.Rows = educationRows(keys, kind == FigureVacancies, func(r eduRow) Row {
 		return countRow(p, kind, r.code, r.label, RowItem, counts, func(c Count) bool { return matchesEduRow(r, c.EduCode, c.EduLevel) },
 			func(f *Figure) { eduFigure(r, f) })
 	}, countRow(p, kind, "", "JUMLAH", RowTotal, counts, func(Count) bool { return true }, func(*Figure) {}))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -90,9 +91,137 @@ func (c ipkCounter) PlacementCounts(p domain.Period) ([]domain.PlacementCount, e
 	return out, rows.Err()
 }
 
-// VacancyCounts: vacancies are not recorded in this system yet, so their tables stay empty.
-func (c ipkCounter) VacancyCounts(domain.Period) ([]domain.Count, error) {
-	return nil, nil
+// vacancyPlaces are the vacancy events counted in the report, one row per requested sex (L, P, or
+// empty for either) with the places the event adds or takes away, its classification and report day.
+const vacancyPlaces = `(SELECT e.id, e.vacancy_id, e.kind, d.report_day, x.sex, CASE x.sex WHEN 'L' THEN e.l WHEN 'P' THEN e.p ELSE e.any_sex END AS n,
+	e.edu_level, e.edu_code, e.kbji, e.kbli
+	FROM vacancy_events e JOIN ipk_vacancy_days d ON d.event_id = e.id, (SELECT 'L' AS sex UNION ALL SELECT 'P' UNION ALL SELECT '') x)`
+
+// vacancyMeasures are the five measures over vacancyPlaces v for a period [?, ?], in SQL: places open
+// before it, registered, filled and removed in it, open at its end. Arguments: start, start, end,
+// start, end, start, end, end.
+const vacancyMeasures = `sum(CASE WHEN v.report_day < ? THEN (CASE v.kind WHEN 'registered' THEN v.n ELSE -v.n END) ELSE 0 END),
+	sum(CASE WHEN v.kind = 'registered' AND v.report_day >= ? AND v.report_day <= ? THEN v.n ELSE 0 END),
+	sum(CASE WHEN v.kind = 'filled' AND v.report_day >= ? AND v.report_day <= ? THEN v.n ELSE 0 END),
+	sum(CASE WHEN v.kind = 'removed' AND v.report_day >= ? AND v.report_day <= ? THEN v.n ELSE 0 END),
+	sum(CASE WHEN v.report_day <= ? THEN (CASE v.kind WHEN 'registered' THEN v.n ELSE -v.n END) ELSE 0 END)`
+
+func vacancyMeasureArgs(p domain.Period) []any {
+	s, e := day(p.Start), day(p.End)
+	return []any{s, s, e, s, e, s, e, e}
+}
+
+// VacancyCounts counts the vacancy places of period p by requested sex and classification.
+func (c ipkCounter) VacancyCounts(p domain.Period) ([]domain.Count, error) {
+	rows, err := c.q.QueryContext(c.ctx, `SELECT v.sex, v.edu_level, v.edu_code, v.kbji, v.kbli, `+vacancyMeasures+`
+		FROM `+vacancyPlaces+` v WHERE v.report_day <= ? AND v.n > 0 GROUP BY 1, 2, 3, 4, 5`, append(vacancyMeasureArgs(p), day(p.End))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []domain.Count{} // vacancies are recorded: a period without any counts zeros, not blanks
+	for rows.Next() {
+		vc := domain.Count{Age: -1, Grad: -1}
+		if err := rows.Scan(&vc.Sex, &vc.EduLevel, &vc.EduCode, &vc.KBJI, &vc.KBLI, &vc.N[0], &vc.N[1], &vc.N[2], &vc.N[3], &vc.N[4]); err != nil {
+			return nil, err
+		}
+		if vc.N != [5]int{} {
+			out = append(out, vc)
+		}
+	}
+	return out, rows.Err()
+}
+
+// IPKVacancy is one vacancy a vacancy figure counts, with how many of its places it counts.
+type IPKVacancy struct {
+	ID           int64
+	EmployerName string
+	Position     string
+	EduLevel     string
+	EduCode      string
+	KBJI         string
+	KBLI         string
+	Places       int
+}
+
+// IPKVacancies lists the vacancies a figure of vacancies counts and how many places of each, by the
+// vacancies' numbers.
+func (db *DB) IPKVacancies(ctx context.Context, f domain.Figure) ([]IPKVacancy, error) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if f.Sex != "" {
+		add("v.sex = ?", f.Sex)
+	}
+	if len(f.Levels) > 0 {
+		var in []string
+		for _, l := range f.Levels {
+			if l == "-" {
+				in = append(in, "v.edu_level NOT IN ("+placeholders(len(domain.EducationLevels))+")")
+				for _, k := range domain.EducationLevels {
+					args = append(args, k)
+				}
+				continue
+			}
+			in = append(in, "v.edu_level = ?")
+			args = append(args, l)
+		}
+		where = append(where, "("+strings.Join(in, " OR ")+")")
+	}
+	switch f.Code {
+	case "":
+	case "-":
+		add("v.edu_code = ''")
+	default:
+		add("v.edu_code = ?", f.Code)
+	}
+	for _, dim := range []struct {
+		col, val string
+		opts     []domain.Option
+	}{{"v.kbji", f.KBJI, domain.KBJIGroups}, {"v.kbli", f.KBLI, domain.KBLISections}} {
+		switch dim.val {
+		case "":
+		case "-":
+			var vals []any
+			for _, o := range dim.opts {
+				vals = append(vals, o.Value)
+			}
+			add(dim.col+" NOT IN ("+placeholders(len(vals))+")", vals...)
+		default:
+			add(dim.col+" = ?", dim.val)
+		}
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " AND " + strings.Join(where, " AND ")
+	}
+	// The five measures per vacancy and classification, of which the figure adds its own.
+	rows, err := db.read.QueryContext(ctx, `SELECT v.vacancy_id, vc.employer_name, vc.position, v.edu_level, v.edu_code, v.kbji, v.kbli, `+vacancyMeasures+`
+		FROM `+vacancyPlaces+` v JOIN vacancies vc ON vc.id = v.vacancy_id WHERE v.report_day <= ? AND v.n > 0`+cond+`
+		GROUP BY v.vacancy_id, v.edu_level, v.edu_code, v.kbji, v.kbli ORDER BY v.vacancy_id`,
+		append(append(vacancyMeasureArgs(f.Period), day(f.Period.End)), args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []IPKVacancy
+	for rows.Next() {
+		var v IPKVacancy
+		var n [5]int
+		if err := rows.Scan(&v.ID, &v.EmployerName, &v.Position, &v.EduLevel, &v.EduCode, &v.KBJI, &v.KBLI, &n[0], &n[1], &n[2], &n[3], &n[4]); err != nil {
+			return nil, err
+		}
+		for _, m := range f.Measures {
+			v.Places += n[slices.Index(domain.Measures, m)]
+		}
+		if v.Places != 0 {
+			out = append(out, v)
+		}
+	}
+	return out, rows.Err()
 }
 
 // ComputeIPK counts the report of month m as the database stands.
@@ -225,12 +354,15 @@ func (db *DB) SubmitIPK(ctx context.Context, m domain.Period, userID int64) erro
 // IPKRenderer makes the XLSX and PDF of an approved report (the approval is on it).
 type IPKRenderer func(*domain.IPKReport) (xlsx, pdf []byte, err error)
 
-// ApproveIPK lets the Kasi IPK approve the submitted report of month m (SOP step 19): the lapses due
-// are written first, then in one transaction the report is counted, its exports made with the
+// ApproveIPK lets the Kasi IPK approve the submitted report of month m (SOP step 19): the lapses and
+// vacancy closings due are written first, then in one transaction the report is counted, its exports made with the
 // approval on them, and all of it stored as approved. From then on the month is frozen: events
-// recorded later count in the month after the last approved one (migration 100's triggers).
+// recorded later count in the month after the last approved one (the triggers of migrations 100, 101).
 func (db *DB) ApproveIPK(ctx context.Context, m domain.Period, s domain.ReportSettings, userID int64, render IPKRenderer) (*domain.IPKReport, error) {
 	if _, err := db.SweepLapsed(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := db.ExpireVacancies(ctx); err != nil {
 		return nil, err
 	}
 	now := db.now()

@@ -492,3 +492,209 @@ func TestIPKApprovalFreezes(t *testing.T) {
 		t.Fatalf("audit rows = %d", n)
 	}
 }
+
+// generateVacancies registers, edits, fills, withdraws and lets vacancies expire over the days from
+// first to last, at random with a fixed seed, as the officers would.
+func generateVacancies(t *testing.T, db *storage.DB, clock *fakeClock, first, last time.Time, seed int64) {
+	t.Helper()
+	ctx := context.Background()
+	officer := addOfficer(t, db, "petugas-lowongan", domain.RolePetugas)
+	rng := rand.New(rand.NewSource(seed))
+	educations := []struct{ level, code string }{{"SMA", "3801"}, {"SMK", "3404"}, {"S1", ""}, {"", ""}, {"D3", "5401"}}
+	var ids []int64
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		clock.Set(officeMorning(d.Year(), d.Month(), d.Day()))
+		if _, err := db.ExpireVacancies(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rng.Intn(3) == 0 {
+			e := educations[rng.Intn(len(educations))]
+			v := domain.Vacancy{EmployerName: fmt.Sprintf("PT Lowongan %d", len(ids)+1), EmployerKBLI: []string{"I", "G", "C"}[rng.Intn(3)],
+				EmployerType: domain.EmployerTypes[rng.Intn(len(domain.EmployerTypes))].Value, Position: "Staf", KBJI: strconv.Itoa(rng.Intn(10)),
+				Wanted: domain.Counts{L: rng.Intn(4), P: rng.Intn(4), Any: rng.Intn(3) + 1}, MinEducation: e.level, EduCode: e.code,
+				Location: "lokal", ClosingDate: d.AddDate(0, 0, 10+rng.Intn(60))}
+			id, err := db.CreateVacancy(ctx, v, officer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		for _, id := range ids {
+			v, err := db.Vacancy(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.State != domain.VacancyOpen {
+				continue
+			}
+			switch r := rng.Intn(40); {
+			case r < 2:
+				fill := domain.Counts{L: min(v.Open.L, 1), P: min(v.Open.P, 1), Any: min(v.Open.Any, 1)}
+				if fill.Total() > 0 {
+					err = db.FillVacancy(ctx, id, officer, v.Version, fill, "pencari kerja rujukan", rng.Intn(2) == 0)
+				}
+			case r < 3:
+				err = db.WithdrawVacancy(ctx, id, officer, v.Version, "")
+			case r < 4: // a change of what the tables count by moves the open places
+				v.KBJI, v.EmployerKBLI, v.Wanted.Any = strconv.Itoa(rng.Intn(10)), "F", v.Wanted.Any+1
+				err = db.UpdateVacancy(ctx, id, officer, v.Version, *v)
+			}
+			var nr *storage.NotReadyError
+			if err != nil && !errors.As(err, &nr) {
+				t.Fatalf("%s vacancy %d: %v", d.Format("2006-01-02"), id, err)
+			}
+		}
+	}
+}
+
+// TestIPKVacancyHistory generates a year of vacancies and checks the vacancy tables of every month:
+// III/1 part II balances on each column and matches a count made from the raw vacancy events,
+// III/4–III/6 balance on every row and sex and add up to III/1's L and P, a month starts where the
+// last ended, and every figure's vacancy list adds up to the figure.
+func TestIPKVacancyHistory(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock(officeMorning(2026, 1, 5))
+	db, _ := openDB(t, clock)
+	generateVacancies(t, db, clock, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC), 7)
+	events, err := db.RowsForTest(ctx, `SELECT kind, date(at, '+8 hours'), l, p, any_sex FROM vacancy_events WHERE kind != 'edited'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := domain.ReportSettings{Quarterly: []string{}} // every table monthly: III/5 and III/6 each month
+	var prev *domain.IPKReport
+	for m := domain.MonthPeriod(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); m.Start.Year() == 2026; m = domain.MonthPeriod(m.End.AddDate(0, 0, 1)) {
+		r, err := db.ComputeIPK(ctx, m, settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i1 := r.Table(domain.TableIII1)
+		// From the raw events: [measure][L, P, L+P].
+		var want [5][3]int
+		s, e := m.Start.Format("2006-01-02"), m.End.Format("2006-01-02")
+		for _, ev := range events {
+			n := [3]int{}
+			for i := 0; i < 3; i++ {
+				n[i], _ = strconv.Atoi(ev[2+i])
+			}
+			cols := [3]int{n[0], n[1], n[0] + n[1] + n[2]}
+			sign := 1
+			if ev[0] != "registered" {
+				sign = -1
+			}
+			for c := range cols {
+				if ev[1] < s {
+					want[0][c] += sign * cols[c]
+				}
+				if ev[1] >= s && ev[1] <= e {
+					want[map[string]int{"registered": 1, "filled": 2, "removed": 3}[ev[0]]][c] += cols[c]
+				}
+				if ev[1] <= e {
+					want[4][c] += sign * cols[c]
+				}
+			}
+		}
+		rowOf := []int{0, 1, 3, 4, 6}
+		for col := 0; col < 3; col++ {
+			v := func(row int) int { return ipkCell(t, i1, 1, row, col) }
+			if v(2) != v(0)+v(1) || v(5) != v(3)+v(4) || v(6) != v(2)-v(5) || v(6) < 0 {
+				t.Errorf("%s III/1 part II col %d: %d %d %d %d %d %d %d", m.Key(), col, v(0), v(1), v(2), v(3), v(4), v(5), v(6))
+			}
+			for ms, row := range rowOf {
+				if v(row) != want[ms][col] {
+					t.Errorf("%s III/1 part II %s col %d = %d, from the events %d", m.Key(), domain.Measures[ms], col, v(row), want[ms][col])
+				}
+			}
+		}
+		for _, id := range []string{domain.TableIII4, domain.TableIII5, domain.TableIII6} {
+			tb := r.Table(id)
+			checkMeasureRows(t, tb, 2)
+			j := tb.Parts[0].Rows[len(tb.Parts[0].Rows)-1].Cells
+			for ms := range domain.Measures {
+				for sex := 0; sex < 2; sex++ {
+					if j[2*ms+sex].N != ipkCell(t, i1, 1, rowOf[ms], sex) {
+						t.Errorf("%s %s JUMLAH measure %d sex %d = %d, III/1 part II %d", m.Key(), id, ms, sex, j[2*ms+sex].N, ipkCell(t, i1, 1, rowOf[ms], sex))
+					}
+				}
+			}
+			for _, row := range tb.Parts[0].Rows {
+				for col, c := range row.Cells {
+					if c.N == 0 || c.Link == "" {
+						continue
+					}
+					v, _ := url.ParseQuery(c.Link)
+					f, err := domain.ParseFigure(v)
+					if err != nil {
+						t.Fatal(err)
+					}
+					list, err := db.IPKVacancies(ctx, f)
+					sum := 0
+					for _, x := range list {
+						sum += x.Places
+					}
+					if err != nil || sum != c.N {
+						t.Errorf("%s %s %v col %d: vacancies list %d places for %d (%v)", m.Key(), id, row.Labels, col, sum, c.N, err)
+					}
+				}
+			}
+		}
+		if prev != nil {
+			for col := 0; col < 3; col++ {
+				if a, b := ipkCell(t, prev.Table(domain.TableIII1), 1, 6, col), ipkCell(t, i1, 1, 0, col); a != b {
+					t.Errorf("%s III/1 part II col %d starts with %d, last month ended with %d", m.Key(), col, b, a)
+				}
+			}
+		}
+		prev = r
+	}
+	if n := count(t, db, `SELECT count(*) FROM vacancy_events WHERE kind = 'filled'`); n == 0 {
+		t.Fatal("no vacancy was filled: the history means little")
+	}
+}
+
+// TestIPKVacancyClosedAfterApproval: a vacancy whose closing date fell in an approved month but that
+// was closed only after the approval counts as removed in the next month; the approved month stays.
+func TestIPKVacancyClosedAfterApproval(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock(officeMorning(2026, 11, 2))
+	db, _ := openDB(t, clock)
+	petugas := addOfficer(t, db, "petugas", domain.RolePetugas)
+	kasi := addOfficer(t, db, "kasi", domain.RoleKasi)
+	v := domain.Vacancy{EmployerName: "PT Tutup", EmployerKBLI: "I", EmployerType: "4", Position: "Staf", KBJI: "5", Wanted: domain.Counts{P: 2},
+		Location: "lokal", ClosingDate: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}
+	if _, err := db.CreateVacancy(ctx, v, petugas); err != nil {
+		t.Fatal(err)
+	}
+	nov, _ := domain.ParseMonth("2026-11")
+	clock.Set(officeMorning(2026, 12, 1))
+	if err := db.SubmitIPK(ctx, nov, petugas); err != nil {
+		t.Fatal(err)
+	}
+	// The approval closes what its closing date ended, dated 21 November: November counts it.
+	approved, err := db.ApproveIPK(ctx, nov, domain.DefaultReportSettings, kasi, func(*domain.IPKReport) ([]byte, []byte, error) { return nil, nil, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := func(r *domain.IPKReport) int { return r.Table(domain.TableIII1).Parts[1].Rows[4].Cells[1].N }
+	if removed(approved) != 2 {
+		t.Fatalf("November removed %d places", removed(approved))
+	}
+	// A vacancy entered after the approval with a closing date of 25 November, closed on 3 December
+	// and dated 26 November: it counts in December.
+	v.EmployerName, v.ClosingDate = "PT Terlambat", time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	id, err := db.CreateVacancy(ctx, v, petugas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(officeMorning(2026, 12, 3))
+	if _, err := db.ExpireVacancies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM vacancy_events e JOIN ipk_vacancy_days d ON d.event_id = e.id
+		WHERE e.vacancy_id = ? AND e.kind = 'removed' AND d.report_day = '2026-12-01'`, id); n != 1 {
+		t.Fatalf("the late closing is not counted on 1 December (%d)", n)
+	}
+	again, err := db.ComputeIPK(ctx, nov, domain.DefaultReportSettings)
+	if err != nil || !reflect.DeepEqual(again.Tables, approved.Tables) {
+		t.Fatalf("November changed after its approval: %v", err)
+	}
+}

@@ -44,6 +44,11 @@ func (s *Server) ipkReport(c *fiber.Ctx, m domain.Period) (*domain.IPKReport, er
 	if !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
 	}
+	// Vacancies past their closing date are closed when someone looks (issue 9): close them before
+	// counting, dated when they closed.
+	if _, err := s.db.ExpireVacancies(ctx); err != nil {
+		return nil, err
+	}
 	if r, err = s.db.ComputeIPK(ctx, m, s.reportSettings()); err != nil {
 		return nil, err
 	}
@@ -215,7 +220,15 @@ func (s *Server) reportPeople(c *fiber.Ctx) error {
 	p.Data["Figure"] = f
 	p.Data["Describe"] = f.Describe()
 	if f.Kind == domain.FigureVacancies {
-		p.Data["NoVacancies"] = true
+		list, err := s.db.IPKVacancies(c.UserContext(), f)
+		if err != nil {
+			return err
+		}
+		places := 0
+		for _, v := range list {
+			places += v.Places
+		}
+		p.Data["Vacancies"], p.Data["Places"] = list, places
 		return c.Render("desk/ipk-people", p, "layouts/officer")
 	}
 	page = max(page, 1)

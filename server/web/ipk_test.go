@@ -71,6 +71,16 @@ func seedIPK(t *testing.T, srv *testServer) (registeredNov int, placedNov []stri
 	if err := srv.DB.CancelCard(ctx, cards[1], petugas, "pindah domisili"); err != nil {
 		t.Fatal(err)
 	}
+	// A vacancy registered in November, one place of it filled.
+	vid, err := srv.DB.CreateVacancy(ctx, domain.Vacancy{EmployerName: "Hotel Uji Lowongan", EmployerKBLI: "I", EmployerType: "4", Position: "Pramusaji",
+		KBJI: "5", Wanted: domain.Counts{L: 1, P: 2, Any: 1}, MinEducation: "SMK", EduCode: "3404", Location: "lokal",
+		ClosingDate: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}, petugas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.DB.FillVacancy(ctx, vid, petugas, 1, domain.Counts{P: 1}, "Pencaker Uji 08", false); err != nil {
+		t.Fatal(err)
+	}
 	set(time.December, 2)
 	return registeredNov, placedNov
 }
@@ -109,6 +119,16 @@ func TestIPKReportPages(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(page, `data-total="`+l[2]+`"`) {
 			t.Fatalf("%s (figure %s): %d", href, l[2], status)
 		}
+	}
+	// The vacancy: III/1 part II row 2 counts its 4 places in L+P, and the figure lists it.
+	vf := domain.NewFigure(mustMonth(t, "2026-11"), domain.MeasureRegistered)
+	vf.Kind = domain.FigureVacancies
+	vlink := "/petugas/laporan/ipk/2026-11/orang?" + vf.Query()
+	if !strings.Contains(body, html.EscapeString(vlink)+`">4</a>`) {
+		t.Fatalf("no vacancy figure 4 linking to %s", vlink)
+	}
+	if _, page := kasi.get(vlink); !strings.Contains(page, "Hotel Uji Lowongan") || !strings.Contains(page, `data-total="4"`) {
+		t.Fatal("the vacancy figure does not list the vacancy")
 	}
 	// Row 2, L+P: everyone registered in November, by name.
 	regLink := "/petugas/laporan/ipk/2026-11/orang?" + domain.NewFigure(mustMonth(t, "2026-11"), domain.MeasureRegistered).Query()
