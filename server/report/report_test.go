@@ -274,3 +274,31 @@ func TestIPKPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterXLSX: a register's workbook opens in openpyxl with its title, what it covers, the bold
+// header row and every row; A4 landscape.
+func TestRegisterXLSX(t *testing.T) {
+	reg := &domain.Register{Title: "BUKU AGENDA PENCARI KERJA", Lines: []string{"Tanggal 1 November 2026 s/d 30 November 2026"},
+		Columns: []string{"Tingkat", "No. agenda", "Nama"}, Rows: [][]string{{"SMA", "1/2026", "I Wayan Sudarma"}, {"SMK", "1/2026", "Ni Luh Ayu"}}}
+	data, err := RegisterXLSX(reg, time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := readXLSX(t, data)
+	c := d.Cells["Register"]
+	if c["A1"] != domain.Office || c["A2"] != reg.Title || c["A3"] != reg.Lines[0] {
+		t.Fatalf("heading: %v %v %v", c["A1"], c["A2"], c["A3"])
+	}
+	h := findRow(c, reg.Columns, 1)
+	if h == 0 || !d.Bold["Register"][cellName(1, h)] {
+		t.Fatalf("header row %d not found or not bold", h)
+	}
+	for i, row := range reg.Rows {
+		if findRow(c, row, h+1) != h+1+i {
+			t.Errorf("row %v not at %d", row, h+1+i)
+		}
+	}
+	if st := d.Setup["Register"]; st["orientation"] != "landscape" || st["paper"] != float64(9) {
+		t.Errorf("page setup %v", st)
+	}
+}

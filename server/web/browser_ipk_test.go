@@ -84,4 +84,9 @@ func TestKasiApprovesIPKReport(t *testing.T) {
 			t.Fatalf("downloaded %s (%d bytes) is not the approved file (%d bytes)", format, len(got), len(stored))
 		}
 	}
+	// The Buku Agenda of the two months prints on A4 landscape.
+	testbrowser.Step(t, ctx, "Buku Agenda", chromedp.Navigate(srv.URL+"/petugas/buku-agenda?dari=2026-10-01&sampai=2026-11-30"),
+		chromedp.WaitVisible(`#register tr[data-baris]`))
+	shot("06-agenda")
+	printsOnA4(t, ctx, "the Buku Agenda", true)
 }

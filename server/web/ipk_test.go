@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -202,4 +203,52 @@ func mustMonth(t *testing.T, s string) domain.Period {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestRegisterPages: each register shows the period and officer asked for, says when it put a
+// period right, links to the other registers with the same filter, and exports its rows as XLSX.
+func TestRegisterPages(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	seedIPK(t, srv)
+	_, pw := addOfficer(t, srv, "kasi", domain.RoleKasi)
+	kasi := signIn(t, srv, "kasi", pw)
+	seeder, err := srv.DB.Users(context.Background(), domain.RolePetugas)
+	if err != nil || len(seeder) != 1 {
+		t.Fatal(err)
+	}
+	rows := regexp.MustCompile(`<tr data-baris>`)
+	for path, want := range map[string]int{
+		"/petugas/buku-agenda?dari=2026-10-01&sampai=2026-11-30":                                    14,
+		"/petugas/buku-agenda?dari=2026-11-01&sampai=2026-11-30":                                    8,
+		"/petugas/buku-agenda?dari=2026-10-01&sampai=2026-11-30&tingkat=SMA":                        14,
+		"/petugas/buku-agenda?dari=2026-10-01&sampai=2026-11-30&tingkat=S1":                         0,
+		"/petugas/ceklis?dari=2026-10-01&sampai=2026-11-30":                                         14,
+		"/petugas/ceklis?hari=2026-10-02":                                                           1,
+		"/petugas/register-lowongan?dari=2026-11-01&sampai=2026-11-30":                              1,
+		fmt.Sprintf("/petugas/ceklis?dari=2026-10-01&sampai=2026-11-30&petugas=%d", seeder[0].ID):   14,
+		fmt.Sprintf("/petugas/ceklis?dari=2026-10-01&sampai=2026-11-30&petugas=%d", seeder[0].ID+9): 0,
+	} {
+		status, body := kasi.get(path)
+		if got := len(rows.FindAllString(body, -1)); status != http.StatusOK || got != want {
+			t.Errorf("%s: %d, %d rows, want %d", path, status, got, want)
+		}
+	}
+	_, body := kasi.get("/petugas/ceklis?dari=2026-11-30&sampai=2026-10-01")
+	if !strings.Contains(body, "keduanya ditukar") || !strings.Contains(body, "Tanggal 1 Oktober 2026 s/d 30 November 2026") {
+		t.Fatal("a period given backwards is not put right in words")
+	}
+	if !strings.Contains(body, `href="/petugas/penyerahan?dari=2026-10-01&amp;sampai=2026-11-30&amp;petugas=0"`) {
+		t.Fatal("the tabs do not keep the period")
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/petugas/buku-agenda?dari=2026-10-01&sampai=2026-11-30&format=xlsx", nil)
+	resp, err := kasi.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(data), "PK") ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="buku-agenda-2026-10-01-2026-11-30.xlsx"` {
+		t.Fatalf("agenda export: %d %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
 }
