@@ -132,6 +132,7 @@ func (s *Server) deskRoutes() []deskRoute {
 		{get, "/petugas/laporan/ipk/:bulan/pdf", reports, s.reportFile(storage.FormatPDF)},
 		{post, "/petugas/laporan/ipk/:bulan/ajukan", reportMakers, s.submitReport},
 		{post, "/petugas/laporan/ipk/:bulan/setujui", reportApprover, s.approveReport},
+		{get, "/petugas/waktu-layanan", kasi, s.serviceTimesPage},
 	}
 }
 

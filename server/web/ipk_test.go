@@ -47,12 +47,15 @@ func seedIPK(t *testing.T, srv *testServer) (registeredNov int, placedNov []stri
 		if err != nil {
 			t.Fatal(err)
 		}
+		srv.Clock.advance(time.Duration(i) * time.Minute) // the steps a few minutes apart, for the service times
 		if err := srv.DB.SetDocuments(ctx, app.ID, petugas, []string{"ktp", "foto", "ijazah"}); err != nil {
 			t.Fatal(err)
 		}
+		srv.Clock.advance(2 * time.Minute)
 		if err := srv.DB.SavePhoto(ctx, app.ID, petugas, testJPEG(t, 354, 472)); err != nil {
 			t.Fatal(err)
 		}
+		srv.Clock.advance(time.Duration(i%7) * time.Minute)
 		a, err := srv.DB.Approve(ctx, storage.Approval{ApplicationID: app.ID, UserID: petugas, PengantarID: pengantar, Pattern: domain.DefaultRegNoPattern})
 		if err != nil {
 			t.Fatal(err)
@@ -250,5 +253,31 @@ func TestRegisterPages(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(data), "PK") ||
 		resp.Header.Get("Content-Disposition") != `attachment; filename="buku-agenda-2026-10-01-2026-11-30.xlsx"` {
 		t.Fatalf("agenda export: %d %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
+}
+
+// TestServiceTimesPage: the Kasi's service-time page of a month with steps recorded: the charts,
+// the month's table with every interval beside its Mutu Baku, the daily table; a bad month is
+// answered in words.
+func TestServiceTimesPage(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	seedIPK(t, srv) // documents, photo and approval of each application on its day
+	_, pw := addOfficer(t, srv, "kasi", domain.RoleKasi)
+	kasi := signIn(t, srv, "kasi", pw)
+	status, body := kasi.get("/petugas/waktu-layanan?bulan=2026-11")
+	if status != http.StatusOK || strings.Count(body, "<svg class=\"chart\"") != 2 || !strings.Contains(body, `data-langkah="setuju"`) ||
+		!strings.Contains(body, "Mutu Baku SOP: 5 menit") || !strings.Contains(body, `id="waktu-hari"`) {
+		t.Fatalf("service times page: %d", status)
+	}
+	for _, iv := range domain.ServiceIntervals {
+		if !strings.Contains(body, `data-langkah="`+iv.Key+`"`) {
+			t.Errorf("no row for %s", iv.Key)
+		}
+	}
+	if status, body := kasi.get("/petugas/waktu-layanan?bulan=2026-13"); status != http.StatusBadRequest || !strings.Contains(body, "bulan ditulis 01 sampai 12") {
+		t.Fatalf("bad month: %d", status)
+	}
+	if status, body := kasi.get("/petugas/waktu-layanan?bulan=2025-01"); status != http.StatusOK || !strings.Contains(body, "Belum ada langkah layanan") {
+		t.Fatalf("empty month: %d", status)
 	}
 }

@@ -256,6 +256,7 @@ func templateFuncs() template.FuncMap {
 		// figureURL is the people page of a report figure; the query is the report's own encoding
 		// (domain.Figure.Query), already escaped.
 		"figureURL": func(base, query string) template.URL { return template.URL(base + "?" + query) },
+		"menit":     minutes,
 		"waktu":     waktu,
 		"jam":       func(t time.Time) string { return t.In(domain.OfficeZone).Format("15.04") },
 	}
