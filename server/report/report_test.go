@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"ak1/server/domain"
+	"ak1/server/storage"
 )
 
 // fixedCounter gives the report known counts: November 2026 with a few job seekers, placements
@@ -149,7 +151,30 @@ func TestIPKXLSXReadByOpenpyxl(t *testing.T) {
 	if s1[cellName(2, head+1)] != "15-19" || s1[cellName(14, head+2)] != "L+P" || s1[cellName(14, head+3)] != "14" {
 		t.Errorf("III-1 header rows: %v %v %v", s1[cellName(2, head+1)], s1[cellName(14, head+2)], s1[cellName(14, head+3)])
 	}
-	// Every figure of every table, read back where its row is.
+	checkFigures(t, r, d)
+	// III/2's header: KODE and JENIS PENDIDIKAN over two rows, each measure over L and P.
+	s2 := d.Cells["III-2"]
+	h2 := findRow(s2, []string{"KODE", "JENIS PENDIDIKAN"}, 1)
+	for _, m := range []string{fmt.Sprintf("A%d:A%d", h2, h2+1), fmt.Sprintf("C%d:D%d", h2, h2), fmt.Sprintf("K%d:L%d", h2, h2)} {
+		if !contains(d.Merged["III-2"], m) {
+			t.Errorf("III-2: %s not merged", m)
+		}
+	}
+	if s2[cellName(3, h2)] != "SISA AKHIR BULAN LALU" || d.Cells["III-3"][cellName(3, findRow(d.Cells["III-3"], []string{"KODE"}, 1))] != "SISA AKHIR TRIWULAN LALU" {
+		t.Error("measure headers do not name the period")
+	}
+	// Rendering again gives the same bytes: a stored export can be compared with a new one.
+	again, _ := IPKXLSX(r)
+	if !bytes.Equal(again, data) {
+		t.Error("two renders of one report differ")
+	}
+}
+
+// checkFigures finds every row of every table in the workbook read back and checks each figure
+// (blank where the table has none), the bold and merged JUMLAH rows, the merged group headings,
+// A4 landscape, and the maker and approver under each table.
+func checkFigures(t *testing.T, r *domain.IPKReport, d xlsxDump) {
+	t.Helper()
 	for _, tb := range r.Tables {
 		sheet := SheetName(tb.ID)
 		cells := d.Cells[sheet]
@@ -191,22 +216,6 @@ func TestIPKXLSXReadByOpenpyxl(t *testing.T) {
 		if findRow(cells, []string{"Dibuat oleh:"}, at) == 0 || !anyValue(cells, r.Approver) {
 			t.Errorf("%s: no maker or approver under the table", sheet)
 		}
-	}
-	// III/2's header: KODE and JENIS PENDIDIKAN over two rows, each measure over L and P.
-	s2 := d.Cells["III-2"]
-	h2 := findRow(s2, []string{"KODE", "JENIS PENDIDIKAN"}, 1)
-	for _, m := range []string{fmt.Sprintf("A%d:A%d", h2, h2+1), fmt.Sprintf("C%d:D%d", h2, h2), fmt.Sprintf("K%d:L%d", h2, h2)} {
-		if !contains(d.Merged["III-2"], m) {
-			t.Errorf("III-2: %s not merged", m)
-		}
-	}
-	if s2[cellName(3, h2)] != "SISA AKHIR BULAN LALU" || d.Cells["III-3"][cellName(3, findRow(d.Cells["III-3"], []string{"KODE"}, 1))] != "SISA AKHIR TRIWULAN LALU" {
-		t.Error("measure headers do not name the period")
-	}
-	// Rendering again gives the same bytes: a stored export can be compared with a new one.
-	again, _ := IPKXLSX(r)
-	if !bytes.Equal(again, data) {
-		t.Error("two renders of one report differ")
 	}
 }
 
@@ -301,4 +310,75 @@ func TestRegisterXLSX(t *testing.T) {
 	if st := d.Setup["Register"]; st["orientation"] != "landscape" || st["paper"] != float64(9) {
 		t.Errorf("page setup %v", st)
 	}
+}
+
+// TestIPKXLSXFromDatabase: the report of a month counted from a real database, rendered and read
+// back by openpyxl, holds in every cell the figure the report counted.
+func TestIPKXLSXFromDatabase(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 10, 1, 0, 0, 0, time.UTC)
+	db, err := storage.Open(ctx, t.TempDir(), func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	petugas, _ := db.CreateUser(ctx, domain.Officer{Username: "petugas", FullName: "Ni Luh Petugas", Role: domain.RolePetugas}, "x")
+	pengantar, _ := db.CreateUser(ctx, domain.Officer{Username: "pengantar", FullName: "I Made Pengantar", NIP: "198001012010011001", Role: domain.RolePengantar}, "x")
+	people := []struct {
+		nik, sex, birth, level, code, year, kbji string
+	}{
+		{"5171030708010001", "L", "2001-08-07", "SMA", "3801", "2019", "5"},
+		{"5171034708010002", "P", "2001-08-07", "SMK", "3404", "2024", "4"},
+		{"5171030101700003", "L", "1970-01-01", "S1", "6501", "1995", "2"},
+		{"5171035505050004", "P", "2005-05-15", "Tidak tamat SD", "1101", "", "9"},
+	}
+	var cards []int64
+	for i, p := range people {
+		now = now.Add(time.Duration(i) * 24 * time.Hour)
+		f := &domain.Form{NIK: p.nik, FullName: fmt.Sprintf("Pencaker %d", i+1), BirthDay: p.birth[8:], BirthMonth: p.birth[5:7], BirthYear: p.birth[:4],
+			Sex: p.sex, EduLevel: p.level, EduCode: p.code, EduYear: p.year, DesiredKBJI: p.kbji}
+		app, err := db.SubmitApplication(ctx, f, "kiosk", "kiosk", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetDocuments(ctx, app.ID, petugas, []string{"ktp", "foto", "ijazah"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SavePhoto(ctx, app.ID, petugas, []byte{0xff, 0xd8, 0xff}); err != nil {
+			t.Fatal(err)
+		}
+		a, err := db.Approve(ctx, storage.Approval{ApplicationID: app.ID, UserID: petugas, PengantarID: pengantar, Pattern: domain.DefaultRegNoPattern})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cards = append(cards, a.CardID)
+	}
+	if err := db.RecordPlacement(ctx, cards[1], petugas, 0, &domain.Placement{Employer: "PT Uji", Sector: "I", EmployerType: "4", Position: "Staf",
+		KBJI: "4", StartDay: "20", StartMonth: "11", StartYear: "2026", Location: "luarnegeri", Place: "Jepang"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CancelCard(ctx, cards[2], petugas, "pindah"); err != nil {
+		t.Fatal(err)
+	}
+	nov, _ := domain.ParseMonth("2026-11")
+	r, err := db.ComputeIPK(ctx, nov, domain.ReportSettings{Quarterly: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.State, r.MadeBy, r.MadeAt, r.Approver, r.ApprovedAt = domain.ReportApproved, "Ni Luh Petugas", now, "I Made Kasi, NIP 197001011995031001", now
+	if got := r.Table(domain.TableIII1).Parts[0].Rows[1].Cells[12].N; got != 4 {
+		t.Fatalf("registered %d", got)
+	}
+	if got := r.Table(domain.TableIII8).Parts[0].Rows[3].Cells[7].N; got != 1 { // SLTA, AKAN, P
+		t.Fatalf("III/8 SLTA AKAN P = %d", got)
+	}
+	data, err := IPKXLSX(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := readXLSX(t, data)
+	if len(d.Sheets) != 8 {
+		t.Fatalf("sheets %v", d.Sheets)
+	}
+	checkFigures(t, r, d)
 }
