@@ -89,7 +89,7 @@ func seedIPK(t *testing.T, srv *testServer) (registeredNov int, placedNov []stri
 	return registeredNov, placedNov
 }
 
-var figureLink = regexp.MustCompile(`<a href="(/petugas/laporan/ipk/2026-11/orang\?[^"]+)">(\d+)</a>`)
+var figureLink = regexp.MustCompile(`<a href="(/petugas/laporan/ipk/2026-11/orang\?[^"]+)"(?: class="zero")?>(\d+)</a>`)
 
 // TestIPKReportPages: the report of a month on screen as the official tables, each figure a link to
 // the people it counts (as many as it says), bad addresses answered in words, and the way from a
