@@ -90,7 +90,7 @@ func TestKasiApprovesIPKReport(t *testing.T) {
 	shot("06-agenda")
 	printsOnA4(t, ctx, "the Buku Agenda", true)
 	// The service times of November, at a glance.
-	testbrowser.Step(t, ctx, "service times", chromedp.Click(`a[href="/petugas/waktu-layanan"]`),
+	testbrowser.Step(t, ctx, "service times", chromedp.Navigate(srv.URL+"/petugas/laporan"), chromedp.Click(`#waktu-layanan`),
 		chromedp.Click(`a[href="/petugas/waktu-layanan?bulan=2026-11"]`), chromedp.WaitVisible(`#waktu-hari`))
 	shot("07-service-times")
 }
