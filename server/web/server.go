@@ -42,6 +42,9 @@ type Options struct {
 	SessionIdle  time.Duration // an officer session ends after this long unused (default 30 min)
 	SessionMax   time.Duration // and after this long in any case (default 10 h)
 	LoginDelay   time.Duration // the first sign-in wait past the free attempts; it doubles per attempt (default 1 s)
+
+	// Report says which IPK tables are counted per quarter; zero means domain.DefaultReportSettings.
+	Report domain.ReportSettings
 }
 
 // Server holds the dependencies of the handlers.
@@ -250,7 +253,11 @@ func templateFuncs() template.FuncMap {
 			return code + " · " + domain.LabelOf(domain.KBLISections, code)
 		},
 		"eduCode": domain.EducationCodeLabel,
-		"waktu":   waktu,
-		"jam":     func(t time.Time) string { return t.In(domain.OfficeZone).Format("15.04") },
+		// figureURL is the people page of a report figure; the query is the report's own encoding
+		// (domain.Figure.Query), already escaped.
+		"figureURL": func(base, query string) template.URL { return template.URL(base + "?" + query) },
+		"menit":     minutes,
+		"waktu":     waktu,
+		"jam":       func(t time.Time) string { return t.In(domain.OfficeZone).Format("15.04") },
 	}
 }
