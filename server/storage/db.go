@@ -48,18 +48,19 @@ type DB struct {
 
 // Open opens (and creates) the database file in dir and applies pending migrations.
 func Open(ctx context.Context, dir string, now func() time.Time) (*DB, error) {
+	return open(ctx, dir, now, func(dsn string) *sql.DB {
+		db, _ := sql.Open("sqlite", dsn) // fails only for an unknown driver name
+		return db
+	})
+}
+
+// open opens the database with connections made by connect (the recording test driver wraps them).
+func open(ctx context.Context, dir string, now func() time.Time, connect func(dsn string) *sql.DB) (*DB, error) {
 	path := filepath.Join(dir, "ak1.db")
 	params := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", "file:"+path+params+"&_txlock=immediate")
-	if err != nil {
-		return nil, err
-	}
+	write := connect("file:" + path + params + "&_txlock=immediate")
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", "file:"+path+params+"&mode=ro")
-	if err != nil {
-		write.Close()
-		return nil, err
-	}
+	read := connect("file:" + path + params + "&mode=ro")
 	read.SetMaxOpenConns(8)
 	db := &DB{write: write, read: read, now: now}
 	if err := db.migrate(ctx); err != nil {
