@@ -253,10 +253,13 @@ func (db *DB) PrintJob(ctx context.Context, id int64) (*PrintJob, error) {
 }
 
 // PrintJobs lists the jobs the operator works with: every unfinished job, and finished ones of the
-// last day, newest first.
+// last day, newest first. Both come through an index (state, updated_at), never a walk over every
+// job ever printed.
 func (db *DB) PrintJobs(ctx context.Context) ([]PrintJob, error) {
 	since := formatTime(db.now().Add(-24 * time.Hour))
-	rows, err := db.read.QueryContext(ctx, printJobSelect+` WHERE j.state NOT IN ('printed', 'cancelled') OR j.updated_at >= ?
+	rows, err := db.read.QueryContext(ctx, printJobSelect+` WHERE j.id IN (
+			SELECT id FROM print_jobs WHERE state IN ('queued', 'claimed', 'sent', 'failed', 'needs_check')
+			UNION ALL SELECT id FROM print_jobs WHERE updated_at >= ?)
 		ORDER BY j.id DESC LIMIT 500`, since)
 	if err != nil {
 		return nil, err
