@@ -91,6 +91,8 @@ func sourceLabel(src string) string {
 		return "Meja petugas"
 	case "manual":
 		return "Kartu manual"
+	case "demo":
+		return "Data contoh"
 	}
 	return src
 }
