@@ -818,10 +818,14 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 			ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1 RETURNING last`, day).Scan(&n); err != nil {
 			return err
 		}
+		code, err := freeStatusCode(ctx, tx)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO applications (nik, full_name, birth_date, sex, state, ticket, ticket_day,
 			status_code, source, form, documents, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?, ?, ?)`,
 			m.Form.NIK, m.Form.FullName, birth.Format("2006-01-02"), m.Form.Sex, string(domain.StateHandedOver),
-			domain.FormatTicket("M", n), day, domain.NewStatusCode(), string(data), strings.Join(RequiredDocuments(), ","),
+			domain.FormatTicket("M", n), day, code, string(data), strings.Join(RequiredDocuments(), ","),
 			formatTime(now), formatTime(now))
 		if err != nil {
 			return err

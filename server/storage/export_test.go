@@ -15,3 +15,17 @@ func (db *DB) IntForTest(ctx context.Context, query string, args ...any) (int, e
 	err := db.read.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, err
 }
+
+// StatusCodesForTest makes the next status codes the given ones, in order, and returns a function
+// that puts the random codes back.
+func StatusCodesForTest(codes ...string) (restore func()) {
+	old := newStatusCode
+	newStatusCode = func() string {
+		c := codes[0]
+		if len(codes) > 1 {
+			codes = codes[1:]
+		}
+		return c
+	}
+	return func() { newStatusCode = old }
+}
