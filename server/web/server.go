@@ -41,6 +41,9 @@ type Options struct {
 	SessionIdle  time.Duration // an officer session ends after this long unused (default 30 min)
 	SessionMax   time.Duration // and after this long in any case (default 10 h)
 	LoginDelay   time.Duration // added per wrong password beyond the second (default 1 s)
+
+	// RequestTimeout bounds the queries of one request (default RequestTimeoutDefault).
+	RequestTimeout time.Duration
 }
 
 // Server holds the dependencies of the handlers.
@@ -63,6 +66,9 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	if opts.KioskWarn == 0 {
 		opts.KioskWarn = 20 * time.Second
 	}
+	if opts.RequestTimeout == 0 {
+		opts.RequestTimeout = RequestTimeoutDefault
+	}
 	s := &Server{db: db, log: log, opts: opts, now: now, printSignal: newPrintSignal()}
 	s.initDesk()
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
@@ -76,7 +82,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	app.Use(s.recoverPanic, securityHeaders, s.csrf)
+	app.Use(s.recoverPanic, s.queryDeadline, securityHeaders, s.csrf)
 	s.agentRoutes(app)
 
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
@@ -154,6 +160,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	msg := "Maaf, terjadi gangguan. Silakan coba lagi, atau minta bantuan petugas."
 	var pe *PublicError
 	var fe *fiber.Error
+	cause := err
+	if isDeadline(err) {
+		err = overloaded
+	}
 	switch {
 	case errors.As(err, &pe):
 		status, msg = pe.Status, pe.Message
@@ -177,7 +187,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 	}
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", cause)
 	}
 	c.Status(status)
 	if strings.HasPrefix(c.Path(), "/api/") {
