@@ -168,9 +168,9 @@ func (db *DB) ids(ctx context.Context, query string, args ...any) ([]int64, erro
 // search returns up to want ids of applications in the given states (every state when none) that
 // match what the officer typed, best first:
 //  1. an exact NIK, status code, ticket or registration number (newest first);
-//  2. names starting with the typed words in that order ("Wayan Agus" finds "Wayan Agus Putra");
-//  3. names holding the typed words in that order ("I Wayan Agus Putra");
-//  4. names holding every typed word, the last ones as beginnings ("agus wa" finds "I Wayan Agus").
+//  2. the full name exactly as typed, in any case;
+//  3. names holding the typed words in that order ("Wayan Agus" finds "I Wayan Agus Putra");
+//  4. names holding every typed word, the last one as a beginning ("agus wa" finds "I Wayan Agus").
 //
 // Within each kind the newest application comes first. Every step is an index lookup that stops at
 // want rows, so a search costs the same whatever the database holds.
@@ -225,6 +225,10 @@ func (db *DB) search(ctx context.Context, q string, states []domain.State, want 
 	if len(words) == 0 || !strings.ContainsFunc(q, unicode.IsLetter) {
 		return out, nil
 	}
+	if err := collect(`SELECT id FROM applications WHERE full_name = ? COLLATE NOCASE`+stateCond+` ORDER BY id DESC LIMIT ?`,
+		append([]any{strings.Join(strings.Fields(q), " ")}, stateArgs...)...); err != nil {
+		return nil, err
+	}
 	inState := ""
 	if len(states) > 0 {
 		quoted := make([]string, len(states))
@@ -236,14 +240,13 @@ func (db *DB) search(ctx context.Context, q string, states []domain.State, want 
 	phrase := `"` + strings.Join(words, " ") + `"`
 	every := make([]string, len(words))
 	for i, w := range words {
-		// A one-letter word ("I", "Ni"'s initial) is taken whole: as a beginning it would match
-		// nearly every name.
 		every[i] = `"` + w + `"`
-		if len([]rune(w)) > 1 {
-			every[i] += "*"
-		}
 	}
-	for _, match := range []string{`full_name : ^` + phrase, `full_name : ` + phrase, `full_name : (` + strings.Join(every, " AND ") + `)`} {
+	// The last word may be half typed. A one-letter beginning would match nearly every name.
+	if last := words[len(words)-1]; len([]rune(last)) > 1 {
+		every[len(words)-1] += "*"
+	}
+	for _, match := range []string{`full_name : ` + phrase, `full_name : (` + strings.Join(every, " AND ") + `)`} {
 		if err := collect(`SELECT rowid FROM applications_fts WHERE applications_fts MATCH ? ORDER BY rowid DESC LIMIT ?`, match+inState); err != nil {
 			return nil, err
 		}
@@ -254,10 +257,25 @@ func (db *DB) search(ctx context.Context, q string, states []domain.State, want 
 // maxSearchWords bounds the work one typed name can cause.
 const maxSearchWords = 6
 
-// nameWords splits a typed name into words as the name index does (letters and digits; everything
-// else separates), lower-cased.
+// nameParticles are the Balinese "I" (he) and "Ni" (she) that begin most names in Denpasar. The
+// name index lookups leave them out when other words were typed: a word in most names makes a
+// lookup walk most of the index (measured: a full name with "I" took five times as long), and the
+// words that follow tell the person apart. The exact full name (step 2) still counts them.
+var nameParticles = map[string]bool{"i": true, "ni": true}
+
+// nameWords splits a typed name into the words the name index looks up (letters and digits;
+// everything else separates), lower-cased, without the particles I and Ni when more is typed.
 func nameWords(q string) []string {
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	var kept []string
+	for _, w := range words {
+		if !nameParticles[w] {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) > 0 {
+		words = kept
+	}
 	if len(words) > maxSearchWords {
 		words = words[:maxSearchWords]
 	}

@@ -25,9 +25,9 @@ func submitNamed(t *testing.T, db *storage.DB, serial int, name string) *domain.
 	return submit(t, db, f)
 }
 
-// TestSearchBestMatchFirst: names starting with the typed words come first, then names holding
-// them in that order, then names holding every word anywhere (the last typed word as a beginning);
-// newest first within each; case and diacritics do not matter; a state filter applies.
+// TestSearchBestMatchFirst: the full name as typed comes first, then names holding the typed
+// words in that order, then names holding every word anywhere (the last typed word as a
+// beginning); newest first within each; case and diacritics do not matter; a state filter applies.
 func TestSearchBestMatchFirst(t *testing.T) {
 	db, _ := openDB(t, newClock(morning))
 	ctx := context.Background()
@@ -36,25 +36,35 @@ func TestSearchBestMatchFirst(t *testing.T) {
 	starts := submitNamed(t, db, 3, "Wayan Agus Suardana")
 	submitNamed(t, db, 4, "I Made Agus Wirawan")
 	inOrderNew := submitNamed(t, db, 5, "I Wayan Agus Wirawan")
+	exact := submitNamed(t, db, 6, "Wayan Agus")
+	sister := submitNamed(t, db, 7, "Ni Wayan Agus Putri")
 
 	for _, q := range []string{"wayan agus", "WAYAN  Agus", "Wayán Agus"} {
 		items, err := db.Queue(ctx, storage.QueueFilter{Query: q})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []int64{starts.ID, inOrderNew.ID, inOrderOld.ID, anywhere.ID}
+		want := []int64{exact.ID, sister.ID, inOrderNew.ID, starts.ID, inOrderOld.ID, anywhere.ID}
+		if q == "Wayán Agus" { // the full name is compared letter for letter: found among the rest
+			want = []int64{sister.ID, exact.ID, inOrderNew.ID, starts.ID, inOrderOld.ID, anywhere.ID}
+		}
 		if fmt.Sprint(ids(items)) != fmt.Sprint(want) {
 			t.Errorf("search %q = %v, want %v", q, ids(items), want)
 		}
 	}
-	// The first letters of a word are enough; a one-letter word is taken whole.
+	// The last word may be half typed; the words before it are whole.
 	items, _ := db.Queue(ctx, storage.QueueFilter{Query: "agus wa"})
-	if fmt.Sprint(ids(items)) != fmt.Sprint([]int64{inOrderNew.ID, starts.ID, inOrderOld.ID, anywhere.ID}) {
+	if fmt.Sprint(ids(items)) != fmt.Sprint([]int64{sister.ID, exact.ID, inOrderNew.ID, starts.ID, inOrderOld.ID}) {
 		t.Errorf("search \"agus wa\" = %v", ids(items))
 	}
-	items, _ = db.Queue(ctx, storage.QueueFilter{Query: "I Wayan"})
-	if fmt.Sprint(ids(items)) != fmt.Sprint([]int64{inOrderNew.ID, inOrderOld.ID}) {
-		t.Errorf("search \"I Wayan\" = %v", ids(items))
+	// The full name first; I and Ni are not told apart after it.
+	items, _ = db.Queue(ctx, storage.QueueFilter{Query: "i wayan agus putra"})
+	if fmt.Sprint(ids(items)) != fmt.Sprint([]int64{inOrderOld.ID}) {
+		t.Errorf("search \"i wayan agus putra\" = %v", ids(items))
+	}
+	items, _ = db.Queue(ctx, storage.QueueFilter{Query: "Ni Wayan Agus Put"})
+	if fmt.Sprint(ids(items)) != fmt.Sprint([]int64{sister.ID, inOrderOld.ID}) {
+		t.Errorf("search \"Ni Wayan Agus Put\" = %v", ids(items))
 	}
 
 	petugas := addOfficer(t, db, "petugas", domain.RolePetugas)
@@ -62,7 +72,7 @@ func TestSearchBestMatchFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	items, _ = db.Queue(ctx, storage.QueueFilter{Query: "wayan agus", States: []domain.State{domain.StateSubmitted}})
-	if fmt.Sprint(ids(items)) != fmt.Sprint([]int64{starts.ID, inOrderOld.ID, anywhere.ID}) {
+	if fmt.Sprint(ids(items)) != fmt.Sprint([]int64{exact.ID, sister.ID, starts.ID, inOrderOld.ID, anywhere.ID}) {
 		t.Errorf("waiting only = %v (the rejected one must be left out)", ids(items))
 	}
 	items, _ = db.Queue(ctx, storage.QueueFilter{Query: "wayan agus", States: []domain.State{domain.StateRejected}})
