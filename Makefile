@@ -2,7 +2,7 @@
 GO       ?= go
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test deps cups vet fmt-check unit fuzz bench agent-latency clean
+.PHONY: all build run test deps cups vet fmt-check unit fuzz bench bench-scale agent-latency clean
 
 all: build
 
@@ -46,6 +46,13 @@ test: deps cups vet fmt-check unit fuzz
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchtime=2s ./server/...
+	$(MAKE) bench-scale
+
+# Every screen at 1,000 and at 1,000,000 applications (issue 11), written into docs/benchmarks.md.
+# The first run generates the large database (minutes) and keeps it in $$AK1_SCALE_CACHE (default:
+# the temp folder) for later runs.
+bench-scale:
+	AK1_SCALE=1 AK1_SCALE_DOC=$(CURDIR)/docs/benchmarks.md $(GO) test -run='^$$' -bench='^BenchmarkScale$$' -benchtime=100x -timeout 60m ./server/web
 
 # Approval-to-CUPS latency with an idle agent and the real CUPS queue.
 agent-latency: cups

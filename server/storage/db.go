@@ -136,6 +136,19 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// SchemaVersion is the number of the newest migration: what PRAGMA user_version says once Open has
+// migrated a database. Benchmarks key cached databases by it.
+func SchemaVersion() int {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	newest := 0
+	for _, name := range names {
+		if v, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0]); err == nil {
+			newest = max(newest, v)
+		}
+	}
+	return newest
+}
+
 // inTx runs fn in a write transaction and commits it when fn returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)

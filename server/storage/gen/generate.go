@@ -34,7 +34,7 @@ type Options struct {
 const DefaultPerDay = 770
 
 // Version changes whenever Generate makes different data; benchmarks key cached databases by it.
-const Version = 1
+const Version = 2
 
 // Summary says what Generate made.
 type Summary struct {
@@ -381,16 +381,18 @@ func (g *generator) applicant(day time.Time) *domain.Form {
 }
 
 func (g *generator) pastFate() fate {
+	// About 89% get a card, as in the database issue 11 was measured on (884,906 cards of
+	// 1,000,000 applications).
 	switch r := g.rnd.IntN(1000); {
-	case r < 30:
+	case r < 50:
 		return fateRejected
-	case r < 60:
+	case r < 110:
 		return fateReturned
-	case r < 65:
+	case r < 115:
 		return fateManual
-	case r < 75:
+	case r < 125:
 		return fateReprinted
-	case r < 76:
+	case r < 126:
 		return fatePrintFailed
 	default:
 		return fatePrinted
