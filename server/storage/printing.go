@@ -259,13 +259,14 @@ const FinishedJobsShown = 50
 
 // PrintJobs lists the jobs the operator works with, newest first: every unfinished job, and the
 // FinishedJobsShown newest of those finished in the last day. Both come through an index (state,
-// updated_at), never a walk over every job ever printed.
+// updated_at), never a walk over every job ever printed. The finished ones must be read by time:
+// by state the planner would walk every card ever printed (612 ms at 1,000,000 applications).
 func (db *DB) PrintJobs(ctx context.Context) ([]PrintJob, error) {
 	since := formatTime(db.now().Add(-24 * time.Hour))
 	rows, err := db.read.QueryContext(ctx, printJobSelect+` WHERE j.id IN (
 			SELECT id FROM print_jobs WHERE state IN ('queued', 'claimed', 'sent', 'failed', 'needs_check')
-			UNION ALL SELECT id FROM (SELECT id FROM print_jobs WHERE updated_at >= ? AND state IN ('printed', 'cancelled')
-				ORDER BY updated_at DESC LIMIT ?))
+			UNION ALL SELECT id FROM (SELECT id FROM print_jobs INDEXED BY print_jobs_updated
+				WHERE updated_at >= ? AND state IN ('printed', 'cancelled') ORDER BY updated_at DESC LIMIT ?))
 		ORDER BY j.id DESC LIMIT 500`, since, FinishedJobsShown)
 	if err != nil {
 		return nil, err
