@@ -497,7 +497,7 @@ func writeScaleDoc(doc string, sizes []int, results map[int]*scaleResult, load s
 		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), load, runs)
 	w.WriteString("| request |")
 	for _, n := range sizes {
-		fmt.Fprintf(&w, " %s applications |", angka(n))
+		fmt.Fprintf(&w, " %s applications |", thousands(n))
 	}
 	if len(sizes) == 2 {
 		w.WriteString(" ratio |")
@@ -551,9 +551,10 @@ func writeScaleDoc(doc string, sizes []int, results map[int]*scaleResult, load s
 	for _, n := range sizes {
 		f := results[n].facts
 		s := f.Summary
-		fmt.Fprintf(&w, "- %s applications over %s office days (%s to %s): %s cards, %s calls, %s print jobs, %s audit rows, %s photos; today %s applications, %s waiting; file %d MB; generated in %s.\n",
-			angka(s.Applications), angka(s.Days), s.First, s.Last, angka(s.Cards), angka(s.Calls), angka(s.PrintJobs), angka(f.Audit),
-			angka(s.Photos), angka(s.Today.Applications), angka(s.Today.Waiting), f.Bytes>>20, f.Generated.Round(time.Second))
+		fmt.Fprintf(&w, "- %s applications over %s office days (%s to %s): %s cards, %s calls, %s print jobs, %s audit rows, %s photos; today %s applications, %s waiting; file %s MB; generated in %s.\n",
+			thousands(s.Applications), thousands(s.Days), s.First, s.Last, thousands(s.Cards), thousands(s.Calls), thousands(s.PrintJobs),
+			thousands(f.Audit), thousands(s.Photos), thousands(s.Today.Applications), thousands(s.Today.Waiting), thousands(int(f.Bytes>>20)),
+			f.Generated.Round(time.Second))
 	}
 	fmt.Fprintf(&w, "%s\n", scaleEnd)
 
@@ -577,6 +578,9 @@ func ms(d time.Duration) string {
 	case d < 100*time.Millisecond:
 		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
 	default:
-		return fmt.Sprintf("%s ms", angka(int(d.Milliseconds())))
+		return fmt.Sprintf("%s ms", thousands(int(d.Milliseconds())))
 	}
 }
+
+// thousands writes a number the English way, as the rest of docs/benchmarks.md: 1,000,000.
+func thousands(n int) string { return strings.ReplaceAll(angka(n), ".", ",") }
