@@ -57,7 +57,11 @@ func Open(ctx context.Context, dir string, now func() time.Time) (*DB, error) {
 // open opens the database with connections made by connect (the recording test driver wraps them).
 func open(ctx context.Context, dir string, now func() time.Time, connect func(dsn string) *sql.DB) (*DB, error) {
 	path := filepath.Join(dir, "ak1.db")
-	params := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	// cache_size bounds each connection's page cache to 2 MB (SQLite's usual default, stated here
+	// so no build changes it): nine connections hold at most 18 MB whatever the file's size
+	// (docs/benchmarks.md has the server's peak memory at 1,000,000 applications).
+	params := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=cache_size(-2000)"
 	write := connect("file:" + path + params + "&_txlock=immediate")
 	write.SetMaxOpenConns(1)
 	read := connect("file:" + path + params + "&mode=ro")
