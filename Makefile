@@ -40,6 +40,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzFormDecode$$' -fuzztime=25000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzParsePrintOptions$$' -fuzztime=150000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=150000x ./server/card
+	$(GO) test -run='^$$' -fuzz='^FuzzPhotoHeader$$' -fuzztime=20000x ./server/web
 	$(GO) test -run='^$$' -fuzz='^FuzzParseLine$$' -fuzztime=300000x ./agent/internal/journal
 
 test: deps cups vet fmt-check unit fuzz

@@ -34,10 +34,14 @@ func envOr(getenv func(string) string, name, fallback string) string {
 	return fallback
 }
 
+// stationUsage lists the station subcommands.
+const stationUsage = "usage: ak1-server station add --name NAME [--token-file FILE] | station list | station options --name NAME [name=value ...] [--clear]" +
+	" | station disable|enable|remove --name NAME | station rotate --name NAME [--token-file FILE]"
+
 // stationCommand manages print stations: `station add --name NAME` prints the new token once.
 func stationCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: ak1-server station add --name NAME [--token-file FILE] | station list | station options --name NAME [name=value ...] [--clear]")
+		return errors.New(stationUsage)
 	}
 	fs := flag.NewFlagSet("station "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -57,18 +61,7 @@ func stationCommand(ctx context.Context, args []string, getenv func(string) stri
 		if err != nil {
 			return fmt.Errorf("station add: %w", err)
 		}
-		if *tokenFile != "" {
-			if err := os.MkdirAll(filepath.Dir(*tokenFile), 0o700); err != nil {
-				return err
-			}
-			if err := os.WriteFile(*tokenFile, []byte(token+"\n"), 0o600); err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "station %d %q added; token written to %s\n", id, *name, *tokenFile)
-			return nil
-		}
-		fmt.Fprintf(stdout, "station %d %q added.\nToken (shown only now; set it as AK1_TOKEN on the station):\n%s\n", id, *name, token)
-		return nil
+		return showToken(stdout, *tokenFile, fmt.Sprintf("station %d %q added", id, *name), token)
 	case "list":
 		db, err := openForCLI(ctx, fs, args[1:], getenv)
 		if err != nil {
@@ -97,10 +90,7 @@ func stationCommand(ctx context.Context, args []string, getenv func(string) stri
 			return err
 		}
 		defer db.Close()
-		st, err := db.StationByName(ctx, *name)
-		if errors.Is(err, storage.ErrNotFound) {
-			return fmt.Errorf("station options: no station named %q", *name)
-		}
+		st, err := stationNamed(ctx, db, "options", *name)
 		if err != nil {
 			return err
 		}
@@ -124,6 +114,69 @@ func stationCommand(ctx context.Context, args []string, getenv func(string) stri
 		}
 		fmt.Fprint(stdout, domain.FormatPrintOptions(opts))
 		return nil
+	case "disable", "enable", "rotate", "remove":
+		// Revoking a station: its token is refused at once by every agent call, also by a claim
+		// its agent has waiting (within half a second when done from here).
+		name := fs.String("name", "", "station name")
+		tokenFile := fs.String("token-file", "", "rotate: write the new token to this file (mode 0600) instead of printing it")
+		db, err := openForCLI(ctx, fs, args[1:], getenv)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		st, err := stationNamed(ctx, db, args[0], *name)
+		if err != nil {
+			return err
+		}
+		switch args[0] {
+		case "disable", "enable":
+			if err := db.SetStationDisabled(ctx, st.ID, args[0] == "disable", "cli"); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "station %q %sd\n", st.Name, args[0])
+		case "rotate":
+			token, err := db.RotateStationToken(ctx, st.ID, "cli")
+			if err != nil {
+				return err
+			}
+			return showToken(stdout, *tokenFile, fmt.Sprintf("station %q has a new token; the old one is refused from now on", st.Name), token)
+		case "remove":
+			err := db.RemoveStation(ctx, st.ID, "cli")
+			if errors.Is(err, storage.ErrStationBusy) {
+				return fmt.Errorf("station remove: %q still holds cards that may be in its printer (%w); "+
+					"disable it, settle those jobs on the operator page, then remove it", st.Name, err)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "station %q removed\n", st.Name)
+		}
+		return nil
 	}
-	return fmt.Errorf("unknown station command %q (known: add, list, options)", args[0])
+	return fmt.Errorf("unknown station command %q (known: add, list, options, disable, enable, rotate, remove)", args[0])
+}
+
+// stationNamed looks a station up for the station subcommand sub.
+func stationNamed(ctx context.Context, db *storage.DB, sub, name string) (*storage.Station, error) {
+	st, err := db.StationByName(ctx, name)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("station %s: no station named %q", sub, name)
+	}
+	return st, err
+}
+
+// showToken hands a new station token over once: into tokenFile (mode 0600) when given, else on stdout.
+func showToken(stdout io.Writer, tokenFile, done, token string) error {
+	if tokenFile != "" {
+		if err := os.MkdirAll(filepath.Dir(tokenFile), 0o700); err != nil {
+			return err
+		}
+		if err := os.WriteFile(tokenFile, []byte(token+"\n"), 0o600); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s; token written to %s\n", done, tokenFile)
+		return nil
+	}
+	fmt.Fprintf(stdout, "%s.\nToken (shown only now; set it as AK1_TOKEN on the station):\n%s\n", done, token)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"ak1/server/domain"
 	"ak1/server/storage"
@@ -23,6 +24,8 @@ var demoAccounts = []domain.Officer{
 // every password on stdout: a newcomer running make run a second time can still sign in. Only a
 // demo start (AK1_DEMO=true, make run) calls it.
 func ensureDemoAccounts(ctx context.Context, db *storage.DB, stdout io.Writer) error {
+	var block strings.Builder
+	block.WriteString(demoRule + "\nAkun demo (kata sandi baru setiap kali server mulai; masuk di /masuk):\n")
 	for _, u := range demoAccounts {
 		pw := randomPassword()
 		hash, err := domain.HashPassword(pw)
@@ -38,7 +41,11 @@ func ensureDemoAccounts(ctx context.Context, db *storage.DB, stdout io.Writer) e
 		} else if _, err := db.CreateUser(ctx, u, hash); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "akun demo %-10s peran %-28s kata sandi %s\n", u.Username, u.Role.Title(), pw)
+		fmt.Fprintf(&block, "akun demo %-10s peran %-28s kata sandi %s\n", u.Username, u.Role.Title(), pw)
 	}
-	return nil
+	block.WriteString(demoRule + "\n")
+	_, err := io.WriteString(stdout, block.String()) // one write: the server's log cannot come between the lines
+	return err
 }
+
+const demoRule = "-------------------------------------------------------------------------------------"

@@ -13,8 +13,9 @@ import (
 	"time"
 )
 
-// TestServeHealthAndGracefulShutdown starts the real server, waits for /healthz, then cancels its
-// context as SIGTERM does and checks that it stops cleanly with its database in place.
+// TestServeHealthAndGracefulShutdown starts the real server (in demo mode, as make run does), waits
+// for /healthz, then cancels its context as SIGTERM does and checks that it stops cleanly with its
+// database in place.
 func TestServeHealthAndGracefulShutdown(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -23,7 +24,7 @@ func TestServeHealthAndGracefulShutdown(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	dir := t.TempDir()
-	env := map[string]string{"AK1_ADDR": addr, "AK1_DATA_DIR": dir}
+	env := map[string]string{"AK1_ADDR": addr, "AK1_DATA_DIR": dir, "AK1_DEMO": "true"}
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
 	done := make(chan error, 1)
@@ -62,6 +63,21 @@ func TestServeHealthAndGracefulShutdown(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "stopped") {
 		t.Errorf("log lacks the clean stop:\n%s", out.String())
+	}
+	// The demo accounts come as one block, also kept in the data folder for make run's banner.
+	block, err := os.ReadFile(filepath.Join(dir, "akun-demo.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(block), "\nakun demo "); n != 5 || !strings.Contains(out.String(), string(block)) {
+		t.Errorf("demo accounts block (%d accounts) not printed whole:\n%s", n, out.String())
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "akun-demo.txt")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("akun-demo.txt mode %v, %v; want 0600", fi.Mode(), err)
+	}
+	// Only AK1_ADDR was given: the QR codes' address follows it (it stayed at port 8080 before).
+	if !strings.Contains(out.String(), "public_url=http://"+addr) || strings.Contains(out.String(), "level=WARN") {
+		t.Errorf("log does not show public_url=http://%s without a warning:\n%s", addr, out.String())
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"ak1/server/card"
 	"ak1/server/config"
+	"ak1/server/domain"
 	"ak1/server/storage"
 	"ak1/server/web"
 )
@@ -25,6 +27,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("AK1_DATA_DIR %q: %w", cfg.DataDir, err)
 	}
@@ -42,7 +47,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if cfg.Demo {
-		if err := ensureDemoAccounts(ctx, db, stdout); err != nil {
+		// The block goes to the console and, for make run's banner, to a file in the data folder (a
+		// developer's folder: demo mode is for trying the system out).
+		var block bytes.Buffer
+		if err := ensureDemoAccounts(ctx, db, io.MultiWriter(stdout, &block)); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(cfg.DataDir, "akun-demo.txt"), block.Bytes(), 0o600); err != nil {
 			return err
 		}
 	}
@@ -60,6 +71,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 	go every(ctx, log, 10*time.Minute, "sweep expired sessions", func(ctx context.Context) (int64, error) {
 		return db.SweepSessions(ctx, time.Now().Add(-web.SessionIdleDefault))
+	})
+	go every(ctx, log, 10*time.Minute, "sweep forgotten sign-in attempts", func(ctx context.Context) (int64, error) {
+		return db.SweepSignInAttempts(ctx, time.Now().Add(-max(domain.AccountSignInLimit.Forget, domain.AddressSignInLimit.Forget)))
 	})
 	go every(ctx, log, 30*time.Second, "expire print leases", func(ctx context.Context) (int64, error) {
 		n, err := db.ExpireLeases(ctx)

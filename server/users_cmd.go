@@ -17,10 +17,10 @@ import (
 	"ak1/server/storage"
 )
 
-// userCommand manages officer accounts: ak1-server user add|list|disable|enable|passwd. Passwords are
+// userCommand manages officer accounts: ak1-server user add|list|disable|enable|passwd|unlock. Passwords are
 // read from standard input (one line), never from the command line where ps and shell history see them.
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	usage := "usage: ak1-server user add --username U --role ROLE --name \"Full Name\" --nip NIP | list | disable --username U | enable --username U | passwd --username U"
+	usage := "usage: ak1-server user add --username U --role ROLE --name \"Full Name\" --nip NIP | list | disable --username U | enable --username U | passwd --username U | unlock --username U"
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
@@ -43,7 +43,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer db.Close()
-	u := strings.ToLower(strings.TrimSpace(*username))
+	u := strings.ToLower(domain.CleanText(*username, 100)) // as CreateUser stores it
 	if sub != "list" && u == "" {
 		return errors.New("--username is required")
 	}
@@ -67,14 +67,14 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		if !r.Valid() {
 			return fmt.Errorf("--role %q: choose petugas, pengantar, kasi, operator or admin", *role)
 		}
-		if strings.TrimSpace(*name) == "" {
+		if domain.CleanText(*name, 100) == "" {
 			return errors.New("--name is required")
 		}
 		hash, err := readPassword(stdin, stderr)
 		if err != nil {
 			return err
 		}
-		if _, err := db.CreateUser(ctx, domain.Officer{Username: u, FullName: strings.TrimSpace(*name), NIP: domain.CleanDigits(*nip), Role: r}, hash); err != nil {
+		if _, err := db.CreateUser(ctx, domain.Officer{Username: u, FullName: *name, NIP: domain.CleanDigits(*nip), Role: r}, hash); err != nil {
 			return err
 		}
 		log.Info("user added", "username", u, "role", r)
@@ -85,6 +85,19 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		}
 		log.Info("user "+sub+"d", "username", u)
 		return db.AuditEvent(ctx, "cli", "user-"+sub, u)
+	case "unlock":
+		// Clears the count of wrong sign-in attempts, so an officer held back by someone guessing
+		// her username can sign in at once.
+		if _, err := db.UserByUsername(ctx, u); errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("user unlock: no user named %q", u)
+		} else if err != nil {
+			return err
+		}
+		if err := db.UnlockSignIn(ctx, u, "cli"); err != nil {
+			return err
+		}
+		log.Info("sign-in unlocked", "username", u)
+		return nil
 	case "passwd":
 		hash, err := readPassword(stdin, stderr)
 		if err != nil {

@@ -57,3 +57,44 @@ func TestUserCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestUserUnlock: user unlock clears the count of wrong sign-in attempts, audited; an unknown
+// username is an error.
+func TestUserUnlock(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string { return map[string]string{"AK1_DATA_DIR": dir}[k] }
+	ctx := context.Background()
+	user := func(stdin string, args ...string) error {
+		var out bytes.Buffer
+		return userCommand(ctx, args, env, strings.NewReader(stdin), &out, &out)
+	}
+	if err := user("rahasia-sekali-123\n", "add", "--username", "made", "--role", "petugas", "--name", "I Made", "--nip", "1"); err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(ctx, dir, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	limit := domain.AccountSignInLimit
+	for i := 0; i <= limit.Free; i++ {
+		if _, err := db.CountSignInAttempt(ctx, "made", "10.0.0.9", limit, domain.AddressSignInLimit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if wait, _ := db.CountSignInAttempt(ctx, "made", "10.0.0.9", limit, domain.AddressSignInLimit); wait <= 0 {
+		t.Fatal("the account is not held back before the unlock")
+	}
+	if err := user("", "unlock", "--username", "Made"); err != nil {
+		t.Fatal(err)
+	}
+	if wait, _ := db.CountSignInAttempt(ctx, "made", "10.0.0.9", limit, domain.AddressSignInLimit); wait != 0 {
+		t.Fatalf("after unlock the account still waits %v", wait)
+	}
+	if n, err := db.IntForAudit(ctx, "user-unlock"); err != nil || n != 1 {
+		t.Fatalf("audit rows for user-unlock = %d, %v", n, err)
+	}
+	if err := user("", "unlock", "--username", "tidak-ada"); err == nil || !strings.Contains(err.Error(), "no user") {
+		t.Fatalf("unlock of an unknown user: %v", err)
+	}
+}

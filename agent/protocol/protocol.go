@@ -6,6 +6,8 @@
 // Every request carries "Authorization: Bearer <station token>"; the token identifies the station.
 // Bodies are JSON (Content-Type: application/json). Unless stated otherwise: 401 = bad token,
 // 400 = malformed body, 404 = unknown job, 5xx = try again later (the agent backs off and retries).
+// A station acts only on jobs it was given. An operator can disable, replace (rotate) or remove a
+// station's token; from then on every call with it gets 401, a claim waiting in its long-poll too.
 //
 // # Flow of one print job
 //
@@ -122,7 +124,10 @@ type StatusUpdate struct {
 // agent knows instead of re-queuing the job. The station token authenticates it; the lease may
 // be stale and must not be required to be current. The server answers 200 (idempotent) and
 // should put the job into "needs operator check" unless the job is already final; 404 if the
-// job does not exist. The agent forgets the job after any 2xx, 404 or 409.
+// job does not exist; 409 if the job was not last given to this station or is back in the queue
+// (its card never left the server since); 423 while the station is paused. The agent forgets
+// the job after any 2xx, 404 or 409, and keeps it in its journal on any other 4xx (423
+// included), trying again slowly until the station is resumed.
 type Recover struct {
 	Lease string `json:"lease,omitempty"`
 	// Note is a one-line English explanation for the audit log, starting with

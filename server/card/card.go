@@ -14,7 +14,7 @@ import (
 
 // EducationRow is one formal education level the holder completed.
 type EducationRow struct {
-	Level  string // e.g. "SD", "SMP", "SMA", "SMK", "D3", "S1"
+	Level  string // e.g. "SD", "SMP/SLTP", "SMA", "SMK", "D3", "S1", "Akta", "Tidak tamat SD"
 	Major  string
 	School string
 	Year   int
@@ -33,15 +33,18 @@ type Officer struct {
 
 // Card is everything printed on one AK/I card.
 type Card struct {
-	RegNumber      string // e.g. "5171 271126 000123"
-	NIK            string // 16 digits
-	Name           string
-	BirthPlace     string
-	BirthDate      time.Time
-	Sex            string // "Laki-laki" or "Perempuan"
-	MaritalStatus  string // Belum Kawin, Kawin, Cerai Hidup, Cerai Mati
-	Religion       string // Islam, Katolik, Protestan, Hindu, Buddha, Konghucu, Lainnya
-	AddressLines   []string
+	RegNumber     string // e.g. "5171 271126 000123"
+	NIK           string // 16 digits
+	Name          string
+	BirthPlace    string
+	BirthDate     time.Time
+	Sex           string // "Laki-laki" or "Perempuan"
+	MaritalStatus string // Belum Kawin, Kawin, Cerai Hidup, Cerai Mati
+	Religion      string // Islam, Katolik, Protestan, Hindu, Buddha, Konghucu, Lainnya
+	// AddressLines are the street (with RT/RW), then kelurahan and kecamatan, then the city: the
+	// street may be shortened to fit, the lines after it are always printed whole.
+	AddressLines []string
+	// Education holds every level the holder finished, lowest first; the grid prints each of them.
 	Education      []EducationRow
 	Skills         []SkillRow
 	EmployedAt     string    // "Diterima bekerja di", usually empty

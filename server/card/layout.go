@@ -82,10 +82,23 @@ func (f *face) layoutFront(c Card) error {
 	qrSide := 19.5
 	qrX := right - qrSide
 	infoW := qrX - 1.5 - colX
-	f.fit(regular, labelSize, minSize, "No. Pendaftaran", colX, infoW, 14.2, alignLeft, label)
-	f.fit(bold, 9, 6, c.RegNumber, colX, infoW, 17.8, alignLeft, navy)
-	f.fit(regular, labelSize, minSize, "NIK", colX, infoW, 20.6, alignLeft, label)
-	f.fit(bold, 8, 6, c.NIK, colX, infoW, 23.8, alignLeft, ink)
+	f.fit(regular, labelSize, minSize, "No. Pendaftaran", colX, infoW, 13.9, alignLeft, label)
+	f.fit(bold, 9, 6, c.RegNumber, colX, infoW, 17.2, alignLeft, navy)
+	// NIK and the holder's name share the label column, so the face says whose card it is beside the
+	// photo (the back repeats the name with the other personal data).
+	const valX = colX + 7.5
+	f.fit(regular, labelSize, minSize, "NIK", colX, 7, 20.3, alignLeft, label)
+	f.fit(bold, 7.5, 6, c.NIK, valX, colX+infoW-valX, 20.3, alignLeft, ink)
+	f.fit(regular, labelSize, minSize, "Nama", colX, 7, 23.1, alignLeft, label)
+	bm := f.fs[bold]
+	nameSize, nameLines := bm.fitLines(bm.clean(c.Name), 7, minSize, (colX+infoW-valX)*72/25.4, 2)
+	barTop := 25.0
+	for i, l := range nameLines {
+		f.text(bold, nameSize, l, valX, colX+infoW-valX, 23.1+float64(i)*2.2, alignLeft, ink)
+	}
+	if len(nameLines) == 2 {
+		barTop = 26.2 // a long name takes a second line; the barcode gets a little shorter
+	}
 	if d := digitsOnly(c.RegNumber); d != "" {
 		bars, err := barcodeBars(d)
 		if err != nil {
@@ -100,7 +113,7 @@ func (f *face) layoutFront(c Card) error {
 		row := make([]bool, 0, len(bars)+2*barcodeQuietModules)
 		row = append(row, make([]bool, barcodeQuietModules)...)
 		row = append(append(row, bars...), make([]bool, barcodeQuietModules)...)
-		f.drawModules(int(math.Round(mm(colX))), int(math.Round(mm(25.0))), module, int(math.Round(mm(5.0))), [][]bool{row}, ink)
+		f.drawModules(int(math.Round(mm(colX))), int(math.Round(mm(barTop))), module, int(math.Round(mm(30.2-barTop))), [][]bool{row}, ink)
 	}
 
 	// Right: QR code (quiet zone included), top-aligned with the photo.
@@ -205,7 +218,7 @@ func (f *face) layoutBack(c Card) error {
 
 	const (
 		lx     = marginX
-		lw     = 46.5
+		lw     = 44.0 // the right column gets the rest: the education grid needs the width
 		labelW = 15.6
 		vx     = lx + labelW + 1.0
 		vw     = lx + lw - vx
@@ -242,9 +255,9 @@ func (f *face) layoutBack(c Card) error {
 	}
 	birthSize, birthLines := rm.fitLines(rm.clean(birth), valueSize, minSize, vwPt, 2)
 	used := len(nameLines) + len(birthLines) + 3
-	// The address keeps at least two lines; in the rare card where everything is long, the rows
-	// close up a little instead of pushing the skills block down.
-	addrSize, addr := fitParagraphs(rm, c.AddressLines, valueSize, minSize, vwPt, max(2, rows-used))
+	// The address keeps at least three lines (street, kelurahan and kecamatan, city); in the rare card
+	// where everything is long, the rows close up a little instead of pushing the skills block down.
+	addrSize, addr := fitAddress(rm, c.AddressLines, valueSize, minSize, vwPt, max(3, rows-used))
 	if total := used + max(1, len(addr)); total > rows {
 		pitch = (27.8 - 9.4) / float64(total-1)
 	}
@@ -321,16 +334,18 @@ func (f *face) layoutBack(c Card) error {
 	// Right column: formal education and the Pengantar Kerja signature.
 	const rx = lx + lw + 2.5
 	rw := right - rx
-	f.education(c.Education, rx, rw, 11.8)
+	f.education(c.Education, rx, rw, 11.8, 31.0)
 	f.officer(c, rx, rw)
 
-	f.ketentuan(42.6)
+	f.ketentuan()
 	return nil
 }
 
-// fitParagraphs fits several lines (each wrapped on its own, as the address is entered line by
-// line) into at most maxLines lines, shrinking first and ellipsizing the last line if needed.
-func fitParagraphs(m *metrics, paras []string, maxSize, minSz, maxW float64, maxLines int) (float64, []string) {
+// fitAddress fits the address lines into at most maxLines lines. The first line (street, RT/RW) is
+// the one that gives way: the lines after it (kelurahan and kecamatan, city) are printed whole,
+// closed up onto shared lines when that saves room, because the card must say where the holder lives
+// even when the street is long.
+func fitAddress(m *metrics, paras []string, maxSize, minSz, maxW float64, maxLines int) (float64, []string) {
 	var clean []string
 	for _, p := range paras {
 		if p = m.clean(p); p != "" {
@@ -340,84 +355,135 @@ func fitParagraphs(m *metrics, paras []string, maxSize, minSz, maxW float64, max
 	if len(clean) == 0 {
 		return maxSize, nil
 	}
-	for size := maxSize; size >= minSz-1e-9; size -= 0.25 {
-		var lines []string
-		for _, p := range clean {
-			lines = append(lines, m.wrap(p, size, maxW)...)
+	street, rest := clean[0], clean[1:]
+	tail := func(size float64) []string {
+		var apart []string
+		for _, p := range rest {
+			apart = append(apart, m.wrap(p, size, maxW)...)
 		}
-		if len(lines) <= maxLines {
+		if joined := m.wrap(strings.Join(rest, ", "), size, maxW); len(rest) > 1 && len(joined) < len(apart) {
+			return joined
+		}
+		return apart
+	}
+	for size := maxSize; size >= minSz-1e-9; size -= 0.25 {
+		if lines := append(m.wrap(street, size, maxW), tail(size)...); len(lines) <= maxLines {
 			return size, lines
 		}
 	}
-	// Too long even at the minimum: join everything and let fitLines cut the end.
-	return m.fitLines(strings.Join(clean, ", "), minSz, minSz, maxW, maxLines)
-}
-
-// eduLevels are the rows printed on the card, in order; each entry lists the form's level names
-// that are printed on that row.
-var eduLevels = []struct {
-	row     string
-	matches []string
-}{
-	{"SD", []string{"SD", "TIDAK TAMAT SD", "MI"}},
-	{"SLTP", []string{"SLTP", "SMP", "SMP/SLTP", "MTS"}},
-	{"SLTA/SMK", []string{"SLTA", "SMA", "SMK", "SMU", "MA", "SLTA/SMK"}},
-	{"D1", []string{"D1", "D-I"}},
-	{"D2", []string{"D2", "D-II"}},
-	{"D3", []string{"D3", "D-III"}},
-	{"D4", []string{"D4", "D-IV"}},
-	{"S1", []string{"S1"}},
-	{"S2", []string{"S2"}},
-	{"S3", []string{"S3"}},
-}
-
-func eduRow(level string) int {
-	l := strings.ToUpper(strings.TrimSpace(level))
-	for i, e := range eduLevels {
-		for _, m := range e.matches {
-			if l == m {
-				return i
-			}
-		}
+	t := tail(minSz)
+	if len(t) > maxLines-1 {
+		// Only an address far beyond any real one: its end (the city, always Denpasar) is cut.
+		_, t = m.fitLines(strings.Join(rest, ", "), minSz, minSz, maxW, maxLines-1)
 	}
-	return -1
+	_, head := m.fitLines(street, minSz, minSz, maxW, maxLines-len(t))
+	return minSz, append(head, t...)
 }
 
-func (f *face) education(rows []EducationRow, x, w, top float64) {
+// eduLabels are the row labels printed for the education levels the form and reports use.
+var eduLabels = map[string]string{
+	"TIDAK TAMAT SD": "SD", "SD": "SD", "MI": "SD",
+	"SMP": "SLTP", "SMP/SLTP": "SLTP", "SLTP": "SLTP", "MTS": "SLTP",
+	"SMA": "SLTA", "SMK": "SLTA", "SMU": "SLTA", "MA": "SLTA", "SLTA": "SLTA", "SMA/SMK": "SLTA", "SLTA/SMK": "SLTA",
+	"D-I": "D1", "D-II": "D2", "D-III": "D3", "D-IV": "D4",
+}
+
+// eduLabel is the short label of a level in the grid: "SLTA" for SMA or SMK, "D3", "AKTA".
+func eduLabel(level string) string {
+	l := strings.ToUpper(strings.TrimSpace(level))
+	if s, ok := eduLabels[l]; ok {
+		return s
+	}
+	return l
+}
+
+// education prints the holder's formal education, one row per level they have (the form lists them
+// lowest first), between top (the heading's baseline) and bottom (the last baseline allowed). The
+// school's name is never cut: rows wrap over as many lines as they need, shrinking to the minimum
+// size; when the column is still too short the majors go first, and only a history longer than any
+// real one would get its last lines cut.
+func (f *face) education(rows []EducationRow, x, w, top, bottom float64) {
 	f.fit(bold, labelSize, minSize, "Pendidikan Formal", x, w-6, top, alignLeft, navy)
 	f.fit(regular, labelSize, minSize, "Tahun", x+w-6, 6, top, alignRight, label)
-	byRow := make([]*EducationRow, len(eduLevels))
-	for i := range rows {
-		if r := eduRow(rows[i].Level); r >= 0 && byRow[r] == nil {
-			byRow[r] = &rows[i]
-		}
-	}
 	rm := f.fs[regular]
 	levelW := 0.0
-	for _, e := range eduLevels {
-		levelW = math.Max(levelW, rm.width(e.row, labelSize)*25.4/72)
+	for _, r := range rows {
+		levelW = math.Max(levelW, rm.width(eduLabel(r.Level), labelSize)*25.4/72)
 	}
 	levelW += 0.8
-	const yearW, pitch = 5.0, 1.9
-	y := top + 2.1
-	for i, e := range eduLevels {
-		f.text(regular, labelSize, e.row, x, levelW, y, alignLeft, label)
-		mx, mw := x+levelW, w-levelW-yearW-0.5
-		if r := byRow[i]; r != nil {
-			detail := strings.Join(nonEmpty(r.Major, r.School), ", ")
-			if detail == "" {
-				detail = "—"
-			}
-			f.fit(regular, 5.25, minSize, detail, mx, mw, y, alignLeft, ink)
-			if r.Year > 0 {
-				f.text(regular, 5.25, strconv.Itoa(r.Year), x+w-yearW, yearW, y, alignRight, ink)
-			}
-		} else {
-			f.dotted(mx, y+0.1, mw, rule)
-			f.dotted(x+w-yearW+1, y+0.1, yearW-1, rule)
-		}
-		y += pitch
+	const yearW, pitch = 4.4, 1.9
+	first := top + 2.1
+	if len(rows) == 0 {
+		f.dotted(x, first+0.1, w, rule) // room to write by hand
+		return
 	}
+	maxLines := int((bottom-first)/pitch+1e-9) + 1
+	textW := (w - levelW - yearW - 0.5) * 72 / 25.4
+	size, lines := eduLines(rm, rows, textW, maxLines)
+	y := first
+	for i, r := range rows {
+		if len(lines[i]) == 0 {
+			continue // only in the cut-off fallback
+		}
+		f.text(regular, labelSize, eduLabel(r.Level), x, levelW, y, alignLeft, label)
+		if r.Year > 0 {
+			f.text(regular, size, strconv.Itoa(r.Year), x+w-yearW, yearW, y, alignRight, ink)
+		}
+		for j, l := range lines[i] {
+			f.text(regular, size, l, x+levelW, w-levelW-yearW-0.5, y+float64(j)*pitch, alignLeft, ink)
+		}
+		y += float64(max(1, len(lines[i]))) * pitch
+	}
+}
+
+// eduLines wraps each row's text into lines of width maxW (points), at most maxLines in all. It tries
+// "school, major" and then the school alone, each from 5.25 pt down to the minimum size.
+func eduLines(m *metrics, rows []EducationRow, maxW float64, maxLines int) (float64, [][]string) {
+	texts := func(withMajor bool) []string {
+		out := make([]string, len(rows))
+		for i, r := range rows {
+			parts := nonEmpty(r.School)
+			if withMajor || r.School == "" {
+				parts = nonEmpty(r.School, r.Major)
+			}
+			out[i] = m.clean(strings.Join(parts, ", "))
+			if out[i] == "" {
+				out[i] = "—"
+			}
+		}
+		return out
+	}
+	for _, withMajor := range []bool{true, false} {
+		ts := texts(withMajor)
+		for size := 5.25; size >= minSize-1e-9; size -= 0.25 {
+			lines, total := make([][]string, len(ts)), 0
+			for i, t := range ts {
+				lines[i] = m.wrap(t, size, maxW)
+				total += len(lines[i])
+			}
+			if total <= maxLines {
+				return size, lines
+			}
+		}
+	}
+	// More rows than lines even so: one line each first, then the remaining lines in order; a row
+	// left short is cut with an ellipsis.
+	ts := texts(false)
+	lines := make([][]string, len(ts))
+	left := maxLines - len(ts)
+	for i, t := range ts {
+		all := m.wrap(t, minSize, maxW)
+		n := min(len(all), 1+max(0, left))
+		if i >= maxLines {
+			n = 0
+		}
+		left -= n - 1
+		if n > 0 && n < len(all) {
+			all[n-1] = m.ellipsize(strings.Join(all[n-1:], " "), minSize, maxW)
+		}
+		lines[i] = all[:n]
+	}
+	return minSize, lines
 }
 
 func nonEmpty(ss ...string) []string {
@@ -452,23 +518,40 @@ func (f *face) officer(c Card, x, w float64) {
 	}
 }
 
-// ketentuan prints the card's conditions across the full width at the bottom of face 2.
-func (f *face) ketentuan(y float64) {
-	f.rect(marginX, y, right-marginX, 0.12, rule)
+// ketentuanSize is the type size of the conditions: they are the card's rules, read by the holder
+// and by employers, so larger than the 5 pt labels.
+const ketentuanSize = 6.0
+
+// ketentuan prints the card's conditions across the full width at the bottom of face 2, as one
+// numbered paragraph after its heading, ending on the last baseline the printer can reach.
+func (f *face) ketentuan() {
 	items := []string{
 		"Berlaku nasional.",
 		"Bila ada perubahan data atau sudah mendapat pekerjaan, segera melapor.",
 		"Pemberi kerja yang menerima pemegang kartu ini wajib mengembalikan kartu ke Dinas.",
 		"Berlaku 2 tahun dengan melapor setiap 6 bulan selama belum bekerja.",
 	}
-	base := y + 1.95
-	f.fit(bold, labelSize, minSize, "KETENTUAN", marginX, 30, base, alignLeft, navy)
-	const pitch = 1.9
-	w := right - marginX - 3
+	var b strings.Builder
 	for i, it := range items {
-		b := base + float64(i+1)*pitch
-		f.text(regular, labelSize, strconv.Itoa(i+1)+".", marginX, 3, b, alignLeft, ink)
-		f.fit(regular, labelSize, minSize, it, marginX+3, w, b, alignLeft, ink)
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%d. %s", i+1, it)
+	}
+	const head, last, pitch = "KETENTUAN:", 52.3, 2.3
+	rm, bm := f.fs[regular], f.fs[bold]
+	w := right - marginX
+	headW := (bm.width(head, ketentuanSize) + rm.width(" ", ketentuanSize)) * 25.4 / 72
+	lines := rm.wrapIndent(b.String(), ketentuanSize, (w-headW)*72/25.4, w*72/25.4)
+	top := last - float64(len(lines)-1)*pitch
+	f.rect(marginX, top-2.3, w, 0.12, rule)
+	f.text(bold, ketentuanSize, head, marginX, headW, top, alignLeft, navy)
+	for i, l := range lines {
+		x, lw := marginX, w
+		if i == 0 {
+			x, lw = marginX+headW, w-headW
+		}
+		f.text(regular, ketentuanSize, l, x, lw, top+float64(i)*pitch, alignLeft, ink)
 	}
 }
 
@@ -488,8 +571,45 @@ func FitPhoto(src image.Image, w, h int) *image.RGBA {
 		crop.Min.Y = b.Min.Y + (b.Dy()-ch)/3
 		crop.Max.Y = crop.Min.Y + ch
 	}
+	// CatmullRom keeps a buffer of w × the source's height in float64 quadruples: 45 MB for a
+	// 13-megapixel portrait. A camera picture is many times the box, so it is first averaged down
+	// by a whole factor (cheap, and the right filter for that) to between one and two times the box.
+	if k := min(crop.Dx()/w, crop.Dy()/h); k >= 2 {
+		if rgba64, ok := src.(image.RGBA64Image); ok {
+			src, crop = shrinkBox(rgba64, crop, k), image.Rect(0, 0, crop.Dx()/k, crop.Dy()/k)
+		}
+	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Over, nil)
+	return dst
+}
+
+// shrinkBox averages each k×k block of r in src into one pixel (colours stay premultiplied, as
+// image.RGBA holds them); the last partial row and column of blocks are left out.
+func shrinkBox(src image.RGBA64Image, r image.Rectangle, k int) *image.RGBA {
+	dw, dh := r.Dx()/k, r.Dy()/k
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	sums := make([]uint64, 4*dw)
+	n := uint64(k*k) << 8 // averages of 16-bit samples, written as 8-bit ones
+	for dy := 0; dy < dh; dy++ {
+		clear(sums)
+		for y := r.Min.Y + dy*k; y < r.Min.Y+(dy+1)*k; y++ {
+			for dx := 0; dx < dw; dx++ {
+				s := sums[4*dx : 4*dx+4]
+				for x := r.Min.X + dx*k; x < r.Min.X+(dx+1)*k; x++ {
+					c := src.RGBA64At(x, y)
+					s[0] += uint64(c.R)
+					s[1] += uint64(c.G)
+					s[2] += uint64(c.B)
+					s[3] += uint64(c.A)
+				}
+			}
+		}
+		row := dst.Pix[dy*dst.Stride:]
+		for i, s := range sums {
+			row[i] = uint8(s / n)
+		}
+	}
 	return dst
 }

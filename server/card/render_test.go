@@ -336,6 +336,24 @@ func TestTextFits(t *testing.T) {
 	}
 }
 
+// TestCleanDropsInvisible: a name stored with bidirectional or zero-width characters (before input
+// was cleaned) prints as plain text, without "?" for the controls.
+func TestCleanDropsInvisible(t *testing.T) {
+	fs, err := fonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		"Ni Made \u202euyA\u202c":            "Ni Made uyA",
+		"\u2067Jl. Gatot\u2069 No.\u200f 12": "Jl. Gatot No. 12",
+		"Bu\u200bdi\ufeff \u200eSantoso":     "Budi Santoso",
+	} {
+		if got := fs[regular].clean(in); got != want {
+			t.Errorf("clean(%+q) = %+q, want %+q", in, got, want)
+		}
+	}
+}
+
 // TestWidthsMatchPDF guards the premise of the shared layout: our width table is the one the PDF
 // library writes, so text measured to fit in the layout also fits in the PDF.
 func TestWidthsMatchPDF(t *testing.T) {

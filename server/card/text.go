@@ -89,11 +89,16 @@ func newMetrics(ttf []byte) (*metrics, error) {
 }
 
 // clean makes s printable with the embedded fonts: control characters and runs of spaces collapse
-// to one space, and characters the font lacks become "?", so both backends draw the same glyphs.
+// to one space, invisible format characters (bidirectional controls, zero-width characters: the
+// same set as domain.Invisible) are dropped, and characters the font lacks become "?", so both
+// backends draw the same glyphs. Input is cleaned before it is stored; this covers older records.
 func (m *metrics) clean(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
+		if unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) {
+			continue
+		}
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			space = true
 			continue
@@ -166,6 +171,30 @@ func (m *metrics) wrap(s string, size, maxW float64) []string {
 			}
 			cur = string(rs)
 		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// wrapIndent breaks s at spaces into a first line of at most firstW points and further lines of at
+// most restW (a paragraph that starts after a heading). It is for the card's own fixed texts: a word
+// wider than a line is not broken.
+func (m *metrics) wrapIndent(s string, size, firstW, restW float64) []string {
+	var lines []string
+	cur, limit := "", firstW
+	for _, w := range strings.Fields(s) {
+		cand := w
+		if cur != "" {
+			cand = cur + " " + w
+		}
+		if cur == "" || m.width(cand, size) <= limit {
+			cur = cand
+			continue
+		}
+		lines = append(lines, cur)
+		cur, limit = w, restW
 	}
 	if cur != "" {
 		lines = append(lines, cur)

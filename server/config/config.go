@@ -43,7 +43,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	var minAge, demo, idle, warn string
 	fs.StringVar(&c.Addr, "addr", def("AK1_ADDR", ":8080"), "listen address (AK1_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", def("AK1_DATA_DIR", "./data"), "folder for the database and keys (AK1_DATA_DIR)")
-	fs.StringVar(&c.PublicURL, "public-url", def("AK1_PUBLIC_URL", "http://localhost:8080"), "public address printed in QR codes (AK1_PUBLIC_URL)")
+	fs.StringVar(&c.PublicURL, "public-url", def("AK1_PUBLIC_URL", ""), "public address printed in QR codes (AK1_PUBLIC_URL; default: this machine at the port of AK1_ADDR)")
 	fs.StringVar(&minAge, "min-age", def("AK1_MIN_AGE", "18"), "minimum age of a job seeker, 15 to 18 (AK1_MIN_AGE)")
 	fs.StringVar(&demo, "demo", def("AK1_DEMO", "false"), "create demo accounts and data (AK1_DEMO)")
 	fs.StringVar(&idle, "kiosk-idle", def("AK1_KIOSK_IDLE", "60s"), "kiosk idle time before the warning (AK1_KIOSK_IDLE)")
@@ -55,6 +55,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	var problems []error
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		problems = append(problems, fmt.Errorf("AK1_ADDR %q: expected host:port such as :8080", c.Addr))
+	} else if c.PublicURL == "" {
+		c.PublicURL = defaultPublicURL(c.Addr)
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		problems = append(problems, errors.New("AK1_DATA_DIR must not be empty"))
@@ -80,4 +82,35 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		problems = append(problems, fmt.Errorf("AK1_REGNO_PATTERN: %w", err))
 	}
 	return c, errors.Join(problems...)
+}
+
+// defaultPublicURL is the address of this server as its own machine reaches it: the listen address's
+// host (localhost when it listens on every interface) and port. A server started with only AK1_ADDR
+// must not print QR codes that point at another port.
+func defaultPublicURL(addr string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if allInterfaces(host) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func allInterfaces(host string) bool { return host == "" || host == "0.0.0.0" || host == "::" }
+
+// Warnings are settings that work but are probably wrong; the server logs them at start-up.
+func (c Config) Warnings() []string {
+	var out []string
+	u, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return nil
+	}
+	host, _, _ := net.SplitHostPort(c.Addr)
+	public := u.Hostname()
+	ip := net.ParseIP(public)
+	if allInterfaces(host) && (strings.EqualFold(public, "localhost") || (ip != nil && ip.IsLoopback())) {
+		out = append(out, fmt.Sprintf("AK1_PUBLIC_URL %s is this machine's own name while the server listens on every interface (AK1_ADDR %s): "+
+			"the QR codes printed on cards will not open on a phone. Set AK1_PUBLIC_URL to the address phones reach, such as https://ak1.denpasarkota.go.id",
+			c.PublicURL, c.Addr))
+	}
+	return out
 }

@@ -54,3 +54,45 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicURLFollowsTheListenAddress: started with only AK1_ADDR=:18081 the QR codes pointed at port
+// 8080, a dead address, without a word; the default now follows the listen address, and start-up
+// warns while the public address is this machine's own name.
+func TestPublicURLFollowsTheListenAddress(t *testing.T) {
+	tests := []struct {
+		env      map[string]string
+		args     []string
+		want     string
+		warnings int
+	}{
+		{env: map[string]string{"AK1_ADDR": ":18081"}, want: "http://localhost:18081", warnings: 1},
+		{env: nil, want: "http://localhost:8080", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": "0.0.0.0:9000"}, want: "http://localhost:9000", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": "[::]:9000"}, want: "http://localhost:9000", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": "127.0.0.1:9000"}, want: "http://127.0.0.1:9000"},
+		{env: map[string]string{"AK1_ADDR": "192.168.10.5:8081"}, want: "http://192.168.10.5:8081"},
+		{env: map[string]string{"AK1_ADDR": "[::1]:8081"}, want: "http://[::1]:8081"},
+		{args: []string{"-addr", ":7000"}, want: "http://localhost:7000", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": ":18081", "AK1_PUBLIC_URL": "https://ak1.denpasarkota.go.id"}, want: "https://ak1.denpasarkota.go.id"},
+		{env: map[string]string{"AK1_ADDR": ":18081", "AK1_PUBLIC_URL": "http://127.0.0.1:18081"}, want: "http://127.0.0.1:18081", warnings: 1},
+		{env: map[string]string{"AK1_ADDR": ":18081", "AK1_PUBLIC_URL": "http://192.168.10.5:18081"}, want: "http://192.168.10.5:18081"},
+	}
+	for _, tt := range tests {
+		c, err := Load(tt.args, env(tt.env), io.Discard)
+		if err != nil {
+			t.Fatalf("%v %v: %v", tt.env, tt.args, err)
+		}
+		if c.PublicURL != tt.want {
+			t.Errorf("%v %v: PublicURL = %q, want %q", tt.env, tt.args, c.PublicURL, tt.want)
+		}
+		w := c.Warnings()
+		if len(w) != tt.warnings {
+			t.Errorf("%v %v: warnings %q, want %d", tt.env, tt.args, w, tt.warnings)
+		}
+		for _, s := range w {
+			if !strings.Contains(s, "AK1_PUBLIC_URL") || !strings.Contains(s, c.PublicURL) {
+				t.Errorf("warning %q does not name the setting and its value", s)
+			}
+		}
+	}
+}

@@ -62,6 +62,20 @@ func (s State) PublicText() string {
 	return "Sedang diproses."
 }
 
+// DeskStates are the states in which the desk may still check and change an application:
+// documents, corrections, photo, return or rejection.
+var DeskStates = []State{StateSubmitted, StateCalled, StateReturned, StateResubmitted, StateVerified, StatePhotographed}
+
+// AtDesk tells whether s is one of DeskStates.
+func (s State) AtDesk() bool {
+	for _, d := range DeskStates {
+		if d == s {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrAlreadyOpen is returned when the NIK already has an application in progress.
 var ErrAlreadyOpen = errors.New("application already open for this NIK")
 

@@ -17,8 +17,9 @@ const Rows = 3
 
 // Training is one non-formal education or training course.
 type Training struct {
-	Name string `json:"name"`
-	Year string `json:"year"`
+	Name        string `json:"name"`
+	Institution string `json:"institution"` // who gave it, e.g. BLK Denpasar
+	Year        string `json:"year"`
 }
 
 // Experience is one job held before.
@@ -28,6 +29,7 @@ type Experience struct {
 	Years    string `json:"years"`
 	Months   string `json:"months"`
 	Employer string `json:"employer"`
+	Sector   string `json:"sector"` // KBLI 2020 section letter of the employer (KBLISections)
 }
 
 // Form is the Daftar Isian Pencari Kerja (AK/II) as the job seeker typed it. Every field is kept as
@@ -57,12 +59,17 @@ type Form struct {
 	Weight     string `json:"weight"`
 	Disability string `json:"disability"`
 
-	EduLevel  string         `json:"edu_level"`
-	EduMajor  string         `json:"edu_major"`
-	EduSchool string         `json:"edu_school"`
-	EduYear   string         `json:"edu_year"`
-	EduGrade  string         `json:"edu_grade"`
-	Trainings [Rows]Training `json:"trainings"`
+	// The highest level finished; EduCode is its 4-digit IPK education code (level then field,
+	// ipk-pendidikan.csv), which the IPK report tables III/2, III/4 and III/7 count by.
+	EduLevel  string `json:"edu_level"`
+	EduCode   string `json:"edu_code"`
+	EduMajor  string `json:"edu_major"`
+	EduSchool string `json:"edu_school"`
+	EduYear   string `json:"edu_year"`
+	EduGrade  string `json:"edu_grade"`
+	// EduHistory holds the levels finished before the highest one, lowest first (HistoryLevels).
+	EduHistory []Education    `json:"edu_history,omitempty"`
+	Trainings  [Rows]Training `json:"trainings"`
 
 	Languages     []string `json:"languages"`
 	LanguageOther string   `json:"language_other"`
@@ -72,11 +79,21 @@ type Form struct {
 
 	DesiredKBJI     string `json:"desired_kbji"`
 	DesiredPosition string `json:"desired_position"`
+	DesiredSector   string `json:"desired_kbli"`   // KBLI 2020 section letter, optional
+	TargetCompany   string `json:"target_company"` // perusahaan yang dituju, optional
 	DesiredLocation string `json:"desired_location"`
 	DesiredCountry  string `json:"desired_country"`
 	DesiredWage     string `json:"desired_wage"`
 
 	Remarks string `json:"remarks"`
+
+	// NIKAsOnKTP is the person's word that the NIK is typed as the KTP shows it although it disagrees
+	// with the birth date or sex: the form may then be sent, marked for an officer to check with the
+	// KTP in hand (a NIK is not changed when a birth date is corrected later, so this happens).
+	NIKAsOnKTP bool `json:"nik_perlu_dicek,omitempty"`
+	// Agreed is the declaration that the data is true and the consent to its processing (UU 27/2022
+	// on personal data protection), ticked on the review screen before sending.
+	Agreed bool `json:"agreed,omitempty"`
 }
 
 // Errors maps a form field name to a message in Bahasa Indonesia that says what to fix.
@@ -90,15 +107,67 @@ type Step struct {
 }
 
 // Steps are the screens of the Daftar Isian in order (domain.md §3; the office part is the officer's).
+// Remarks (§3 item 8) are on the review screen, with the declaration: see ReviewFields.
 var Steps = []Step{
-	{"identitas", "Data diri", []string{"nik", "full_name", "birth_place", "birth_day", "birth_month", "birth_year", "sex"}},
+	{"identitas", "Data diri", []string{"nik", "full_name", "birth_place", "birth_day", "birth_month", "birth_year", "sex", "nik_perlu_dicek"}},
 	{"alamat", "Alamat tinggal", []string{"street", "rt", "rw", "kecamatan", "kelurahan", "postal_code"}},
 	{"kontak", "Kontak dan keterangan diri", []string{"phone", "email", "marital", "religion", "height", "weight", "disability"}},
-	{"pendidikan", "Pendidikan", append([]string{"edu_level", "edu_major", "edu_school", "edu_year", "edu_grade"}, rowFields("training", "name", "year")...)},
+	{"pendidikan", "Pendidikan terakhir", []string{"edu_level", "edu_code", "edu_school", "edu_major", "edu_year", "edu_grade"}},
+	{"riwayat", "Riwayat pendidikan", historyFields()},
+	{"pelatihan", "Pelatihan dan kursus", rowFields("training", "name", "institution", "year")},
 	{"bahasa", "Bahasa asing", []string{"languages", "language_other"}},
-	{"pengalaman", "Pengalaman kerja", append([]string{"never_worked"}, rowFields("exp", "position", "duties", "years", "months", "employer")...)},
-	{"keinginan", "Pekerjaan yang diinginkan", []string{"desired_kbji", "desired_position", "desired_location", "desired_country", "desired_wage"}},
-	{"keterangan", "Keterangan lain", []string{"remarks"}},
+	{"pengalaman", "Pengalaman kerja", append([]string{"never_worked"}, rowFields("exp", "position", "employer", "sector", "duties", "years", "months")...)},
+	{"keinginan", "Pekerjaan yang diinginkan", []string{"desired_kbji", "desired_position", "desired_kbli", "target_company",
+		"desired_location", "desired_country", "desired_wage"}},
+}
+
+// ReviewFields are the fields of the review screen that ends the form.
+var ReviewFields = []string{"remarks"}
+
+// AllFields lists every field of the form: the steps' and the review screen's.
+func AllFields() []string {
+	var out []string
+	for _, s := range Steps {
+		out = append(out, s.Fields...)
+	}
+	return append(out, ReviewFields...)
+}
+
+func historyFields() []string {
+	var out []string
+	for _, h := range HistoryLevels {
+		out = append(out, "hist_"+h.Key+"_school", "hist_"+h.Key+"_major", "hist_"+h.Key+"_year")
+	}
+	return out
+}
+
+// StepApplies tells whether a step has anything to ask given what is already filled: the history of
+// earlier levels is skipped for someone whose highest level is SD or below.
+func (f *Form) StepApplies(slug string) bool {
+	if slug == "riwayat" {
+		return len(HistoryFor(f.EduLevel)) > 0
+	}
+	return true
+}
+
+// NextStep returns the index of the step after idx that applies, or len(Steps) for the review.
+func (f *Form) NextStep(idx int) int {
+	for i := idx + 1; i < len(Steps); i++ {
+		if f.StepApplies(Steps[i].Slug) {
+			return i
+		}
+	}
+	return len(Steps)
+}
+
+// PrevStep returns the index of the step before idx that applies, or -1 before the first.
+func (f *Form) PrevStep(idx int) int {
+	for i := idx - 1; i >= 0; i-- {
+		if f.StepApplies(Steps[i].Slug) {
+			return i
+		}
+	}
+	return -1
 }
 
 // StepIndex returns the position of the step with the given slug, or -1.
@@ -172,6 +241,8 @@ func (f *Form) textField(name string) *string {
 		return &f.Disability
 	case "edu_level":
 		return &f.EduLevel
+	case "edu_code":
+		return &f.EduCode
 	case "edu_major":
 		return &f.EduMajor
 	case "edu_school":
@@ -186,6 +257,10 @@ func (f *Form) textField(name string) *string {
 		return &f.DesiredKBJI
 	case "desired_position":
 		return &f.DesiredPosition
+	case "desired_kbli":
+		return &f.DesiredSector
+	case "target_company":
+		return &f.TargetCompany
 	case "desired_location":
 		return &f.DesiredLocation
 	case "desired_country":
@@ -206,6 +281,8 @@ func (f *Form) textField(name string) *string {
 		switch part {
 		case "name":
 			return &t.Name
+		case "institution":
+			return &t.Institution
 		case "year":
 			return &t.Year
 		}
@@ -222,6 +299,8 @@ func (f *Form) textField(name string) *string {
 			return &e.Months
 		case "employer":
 			return &e.Employer
+		case "sector":
+			return &e.Sector
 		}
 	}
 	return nil
@@ -232,7 +311,21 @@ func (f *Form) Value(name string) string {
 	if p := f.textField(name); p != nil {
 		return *p
 	}
+	if h, part, ok := histField(name); ok {
+		e := f.History(h.Level)
+		return *e.part(part)
+	}
 	return ""
+}
+
+// History returns the earlier education row of a level (a HistoryLevel's Level), empty if none.
+func (f *Form) History(level string) Education {
+	for _, e := range f.EduHistory {
+		if e.Level == level {
+			return e
+		}
+	}
+	return Education{Level: level}
 }
 
 // HasLanguage tells whether a quick-choice language is ticked.
@@ -240,8 +333,30 @@ func (f *Form) HasLanguage(lang string) bool { return contains(f.Languages, lang
 
 // Apply copies the fields of one step from submitted form values into f. Fields of other steps are
 // left alone, so each screen only changes what it shows.
-func (f *Form) Apply(step Step, values url.Values) {
-	for _, name := range step.Fields {
+func (f *Form) Apply(step Step, values url.Values) { f.apply(step.Fields, values) }
+
+// ApplyReview copies the review screen's fields (the remarks).
+func (f *Form) ApplyReview(values url.Values) { f.apply(ReviewFields, values) }
+
+// ApplyAll copies every field, as the officer's one-screen form posts them.
+func (f *Form) ApplyAll(values url.Values) { f.apply(AllFields(), values) }
+
+func (f *Form) apply(fields []string, values url.Values) {
+	var history []Education // a new slice: never write into one a copy of this form shares
+	historyShown := false
+	for _, name := range fields {
+		if h, part, ok := histField(name); ok {
+			historyShown = true
+			i := 0
+			for i < len(history) && history[i].Level != h.Level {
+				i++
+			}
+			if i == len(history) {
+				history = append(history, Education{Level: h.Level})
+			}
+			*history[i].part(part) = CleanText(values.Get(name), maxShort)
+			continue
+		}
 		switch name {
 		case "languages":
 			f.Languages = nil // a new slice: never write into one a copy of this form shares
@@ -252,26 +367,41 @@ func (f *Form) Apply(step Step, values url.Values) {
 			}
 		case "never_worked":
 			f.NeverWorked = values.Get(name) != ""
+		case "nik_perlu_dicek":
+			f.NIKAsOnKTP = values.Get(name) != ""
 		default:
 			if p := f.textField(name); p != nil {
 				limit := maxShort
 				if name == "remarks" || strings.HasPrefix(name, "exp_duties") || name == "street" {
 					limit = maxLong
 				}
-				*p = cleanText(values.Get(name), limit)
+				*p = CleanText(values.Get(name), limit)
+			}
+		}
+	}
+	if historyShown {
+		f.EduHistory = nil
+		for _, e := range history {
+			if !e.empty() {
+				f.EduHistory = append(f.EduHistory, e)
 			}
 		}
 	}
 }
 
-// cleanText trims, folds runs of white space and control characters into one space, drops invalid
-// UTF-8, and cuts the text at limit characters.
-func cleanText(s string, limit int) string {
+// CleanText is the one cleaning every typed text goes through before it is stored (the Daftar
+// Isian from the kiosk and the desk, reasons, officer and station names). It trims, folds runs of
+// white space and control characters into one space, drops invalid UTF-8 and invisible characters
+// (see Invisible), and cuts the text at limit characters.
+func CleanText(s string, limit int) string {
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
 	space := false
 	n := 0
 	for _, r := range strings.TrimSpace(s) {
+		if Invisible(r) {
+			continue // dropped without a trace: "Bu\u200bdi" is "Budi"
+		}
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			space = true
 			continue
@@ -291,6 +421,16 @@ func cleanText(s string, limit int) string {
 		n++
 	}
 	return b.String()
+}
+
+// Invisible tells whether r is a character that shows nothing itself but changes how the text
+// around it looks: the bidirectional marks, embeddings, overrides and isolates (U+200E/F, U+061C,
+// U+202A–U+202E, U+2066–U+2069) that reverse a name or an address on the desk and on the card, the
+// zero-width space, joiners and word joiner, the byte order mark, soft hyphens, tag and variation
+// characters, Hangul fillers. These are Unicode's format characters (category Cf) and the other
+// default-ignorable code points; none belongs in a name, an address or a reason typed from a KTP.
+func Invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
 }
 
 // Rules are the office's settings that validation depends on.
@@ -399,26 +539,36 @@ func (f *Form) ValidateStep(slug string, r Rules) Errors {
 	case "pendidikan":
 		if !contains(EducationLevels, f.EduLevel) {
 			e["edu_level"] = "Pilih pendidikan terakhir"
+			break
+		}
+		if len(EducationCodes(f.EduLevel)) > 0 && !codeFitsLevel(f.EduCode, f.EduLevel) {
+			e["edu_code"] = "Pilih jurusan/bidang " + f.EduLevel + " dari daftar (kode IPK)"
+		} else if f.EduLevel == "Tidak tamat SD" && f.EduCode != "" && f.EduCode != CodeNotFinishedSD {
+			e["edu_code"] = "Kode pendidikan untuk tidak tamat SD adalah " + CodeNotFinishedSD
 		}
 		if f.EduLevel != "Tidak tamat SD" {
 			required(e, "edu_school", f.EduSchool, "Tulis nama sekolah atau perguruan tinggi")
 			f.validateYear(e, "edu_year", f.EduYear, r, true, "Tahun lulus")
 		}
+	case "riwayat":
+		f.validateHistory(e, r)
+	case "pelatihan":
 		for i, t := range f.Trainings {
-			if t.Name == "" && t.Year != "" {
-				e[fmt.Sprintf("training_name_%d", i+1)] = "Tulis nama pelatihan, atau kosongkan tahunnya"
+			if t.Name == "" && (t.Year != "" || t.Institution != "") {
+				e[fmt.Sprintf("training_name_%d", i+1)] = "Tulis nama pelatihan, atau kosongkan baris ini"
 			}
 			f.validateYear(e, fmt.Sprintf("training_year_%d", i+1), t.Year, r, t.Name != "", "Tahun pelatihan")
 		}
 	case "bahasa":
 		// Nothing is required: many job seekers speak no foreign language.
 	case "pengalaman":
+		any := false
 		for i, x := range f.Experiences {
 			n := i + 1
-			filled := x.Position != "" || x.Employer != "" || x.Duties != "" || x.Years != "" || x.Months != ""
-			if !filled {
+			if !x.filled() {
 				continue
 			}
+			any = true
 			if f.NeverWorked {
 				e["never_worked"] = "Anda memilih belum pernah bekerja tetapi mengisi pengalaman: hapus centang atau kosongkan isian"
 			}
@@ -429,10 +579,19 @@ func (f *Form) ValidateStep(slug string, r Rules) Errors {
 			if x.Years == "" && x.Months == "" {
 				e[fmt.Sprintf("exp_years_%d", n)] = "Tulis lama bekerja (tahun dan/atau bulan)"
 			}
+			if !hasOption(KBLISections, x.Sector) {
+				e[fmt.Sprintf("exp_sector_%d", n)] = "Pilih bidang usaha tempat bekerja"
+			}
+		}
+		if !any && !f.NeverWorked {
+			e["never_worked"] = "Isi pengalaman kerja, atau centang \"Saya belum pernah bekerja\""
 		}
 	case "keinginan":
 		if !hasOption(KBJIGroups, f.DesiredKBJI) {
 			e["desired_kbji"] = "Pilih bidang pekerjaan yang diinginkan"
+		}
+		if f.DesiredSector != "" && !hasOption(KBLISections, f.DesiredSector) {
+			e["desired_kbli"] = "Pilih bidang usaha dari daftar (boleh dikosongkan)"
 		}
 		if !hasOption(DesiredLocations, f.DesiredLocation) {
 			e["desired_location"] = "Pilih lokasi kerja yang diinginkan"
@@ -441,12 +600,43 @@ func (f *Form) ValidateStep(slug string, r Rules) Errors {
 		}
 		if f.DesiredWage != "" {
 			if w, err := strconv.Atoi(CleanDigits(strings.TrimPrefix(strings.TrimSpace(f.DesiredWage), "Rp"))); err != nil || w < 0 || w > 1_000_000_000 {
-				e["desired_wage"] = "Upah yang diinginkan berupa angka rupiah per bulan, misalnya 3500000 (boleh dikosongkan)"
+				e["desired_wage"] = "Upah yang diinginkan berupa angka rupiah per bulan, misalnya 3.500.000 (boleh dikosongkan)"
 			}
 		}
-	case "keterangan":
 	}
 	return e
+}
+
+func (x Experience) filled() bool {
+	return x.Position != "" || x.Employer != "" || x.Duties != "" || x.Years != "" || x.Months != "" || x.Sector != ""
+}
+
+// validateHistory checks the earlier levels asked for the highest one: SD to SLTA are required
+// (school and year), the others only when started.
+func (f *Form) validateHistory(e Errors, r Rules) {
+	prevYear, prevLabel, prevField := 0, "", ""
+	for _, h := range HistoryFor(f.EduLevel) {
+		row := f.History(h.Level)
+		school, year := "hist_"+h.Key+"_school", "hist_"+h.Key+"_year"
+		if row.empty() {
+			if h.Required {
+				e[school] = "Isi nama sekolah dan tahun lulus " + h.Label
+			}
+			continue
+		}
+		required(e, school, row.School, "Tulis nama sekolah "+h.Label)
+		f.validateYear(e, year, row.Year, r, true, "Tahun lulus "+h.Level)
+		// Years of the required school levels follow each other: a typo (2109) shows up here.
+		if y, err := strconv.Atoi(row.Year); err == nil && e[year] == "" && h.Required {
+			if prevYear != 0 && y < prevYear {
+				e[year] = "Tahun lulus " + h.Level + " sebelum lulus " + prevLabel + ": periksa kembali tahunnya"
+			}
+			prevYear, prevLabel, prevField = y, h.Level, year
+		}
+	}
+	if y, err := strconv.Atoi(f.EduYear); err == nil && prevYear != 0 && y < prevYear {
+		e[prevField] = "Tahun lulus " + f.EduLevel + " (" + f.EduYear + ") sebelum lulus " + prevLabel + ": periksa kembali tahunnya"
+	}
 }
 
 func (f *Form) validateIdentity(e Errors, r Rules) {
@@ -476,11 +666,49 @@ func (f *Form) validateIdentity(e Errors, r Rules) {
 	if f.Sex != "L" && f.Sex != "P" {
 		e["sex"] = "Pilih jenis kelamin"
 	}
-	if nikErr == nil && ok && e["birth_date"] == "" && e["sex"] == "" {
+	if nikErr == nil && ok && e["birth_date"] == "" && e["sex"] == "" && !f.NIKAsOnKTP {
 		if m := CheckNIKAgainst(nik, birth, f.Sex == "P"); m != nil {
-			e[m.Field] = m.Message
+			e[m.Field] = m.Message + " Jika NIK di KTP Anda memang begitu, centang \"NIK sudah sesuai KTP\": petugas akan memeriksanya."
 		}
 	}
+}
+
+// NIKMismatch returns how the NIK disagrees with the birth date and sex entered, or nil when they
+// agree or one of them is not valid yet.
+func (f *Form) NIKMismatch() *NIKMismatch {
+	nik, err := ParseNIK(f.NIK)
+	birth, ok := f.BirthDate()
+	if err != nil || !ok || (f.Sex != "L" && f.Sex != "P") {
+		return nil
+	}
+	return CheckNIKAgainst(nik, birth, f.Sex == "P")
+}
+
+// CheckAgreement is the last check before sending: the declaration and consent must be ticked.
+func (f *Form) CheckAgreement() Errors {
+	if f.Agreed {
+		return Errors{}
+	}
+	return Errors{"agreed": "Centang pernyataan dan persetujuan di atas tombol kirim untuk mengirim pendaftaran"}
+}
+
+// Education returns every education row the person has, lowest first, ending with the highest
+// level: what the card's grid prints and the education history the reports read.
+func (f *Form) Education() []Education {
+	if f.EduLevel == "" {
+		return nil
+	}
+	var out []Education
+	for _, h := range HistoryFor(f.EduLevel) {
+		if row := f.History(h.Level); !row.empty() {
+			out = append(out, row)
+		}
+	}
+	top := Education{Level: f.EduLevel, School: f.EduSchool, Major: f.EduMajor, Year: f.EduYear}
+	if f.EduLevel == "Tidak tamat SD" {
+		top.Year = ""
+	}
+	return append(out, top)
 }
 
 // Warnings are notes the officer should see but that do not block submission.
@@ -489,8 +717,13 @@ func (f *Form) Warnings(r Rules) []string {
 	if birth, ok := f.BirthDate(); ok && AgeOn(birth, r.Today) < 18 && AgeOn(birth, r.Today) >= r.MinAge {
 		w = append(w, "Pencari kerja berumur di bawah 18 tahun: petugas akan memeriksa persyaratan khusus.")
 	}
-	if nik, err := ParseNIK(f.NIK); err == nil && nik.Regency != "5171" {
-		w = append(w, "NIK bukan terbitan Kota Denpasar: bawa surat keterangan domisili.")
+	if nik, err := ParseNIK(f.NIK); err == nil {
+		if nik.Regency != "5171" {
+			w = append(w, "NIK bukan terbitan Kota Denpasar: bawa surat keterangan domisili.")
+		}
+		if DistrictName(nik.District) == "" {
+			w = append(w, "Kode kecamatan NIK ("+nik.District+") tidak ada dalam daftar Kemendagri 2025: cocokkan NIK dengan KTP.")
+		}
 	}
 	return w
 }
@@ -564,6 +797,29 @@ func (f *Form) Normalize() {
 		if n, err := strconv.Atoi(*p); err == nil {
 			*p = fmt.Sprintf("%03d", n)
 		}
+	}
+	if f.EduLevel == "Tidak tamat SD" {
+		f.EduCode, f.EduYear = CodeNotFinishedSD, ""
+	}
+	if len(EducationCodes(f.EduLevel)) == 0 && f.EduLevel != "Tidak tamat SD" {
+		f.EduCode = "" // S3: the table has no codes for it
+	}
+	// Keep only the history the highest level asks for: rows typed before a lower level was chosen
+	// would otherwise reach the card.
+	var history []Education
+	for _, h := range HistoryFor(f.EduLevel) {
+		if row := f.History(h.Level); !row.empty() {
+			history = append(history, row)
+		}
+	}
+	f.EduHistory = history
+	for i := range f.Experiences {
+		if !f.Experiences[i].filled() {
+			f.Experiences[i] = Experience{}
+		}
+	}
+	if f.NIKMismatch() == nil {
+		f.NIKAsOnKTP = false // nothing left to check
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,12 +25,15 @@ func validForm() *Form {
 		Kelurahan: "Pemecutan", PostalCode: "80119",
 		Phone: "0812 3456 7890", Email: "ayu.lestari@example.com", Marital: "Belum Kawin", Religion: "Hindu",
 		Height: "158", Weight: "50",
-		EduLevel: "SMK", EduMajor: "Akuntansi", EduSchool: "SMK Negeri 1 Denpasar", EduYear: "2019", EduGrade: "85",
-		Trainings: [Rows]Training{{Name: "Kursus Bahasa Inggris", Year: "2020"}},
+		EduLevel: "SMK", EduCode: "3602", EduMajor: "Akuntansi", EduSchool: "SMK Negeri 1 Denpasar", EduYear: "2019", EduGrade: "85",
+		EduHistory: []Education{{Level: "SD", School: "SD Negeri 1 Pemecutan", Year: "2013"},
+			{Level: "SMP/SLTP", School: "SMP Negeri 2 Denpasar", Year: "2016"}},
+		Trainings: [Rows]Training{{Name: "Kursus Bahasa Inggris", Institution: "LPK Bali Bahasa", Year: "2020"}},
 		Languages: []string{"Inggris"},
 		Experiences: [Rows]Experience{{Position: "Kasir", Duties: "Melayani pembayaran", Years: "2", Months: "3",
-			Employer: "Toko Sari Dewi"}},
-		DesiredKBJI: "4", DesiredPosition: "Staf administrasi", DesiredLocation: "lokal", DesiredWage: "3500000",
+			Employer: "Toko Sari Dewi", Sector: "G"}},
+		DesiredKBJI: "4", DesiredPosition: "Staf administrasi", DesiredSector: "I", TargetCompany: "Hotel Inna Bali",
+		DesiredLocation: "lokal", DesiredWage: "3500000",
 		Remarks: "Bisa mulai bekerja bulan depan",
 	}
 }
@@ -38,11 +42,14 @@ func validForm() *Form {
 const validBody = "nik=5171+0347+0801+0002&full_name=Ni+Made+Ayu+Lestari&birth_place=Denpasar&birth_day=7" +
 	"&birth_month=8&birth_year=2001&sex=P&street=Jl.+Gunung+Agung+Gg.+III+No.+5&rt=1&rw=2&kecamatan=517103" +
 	"&kelurahan=Pemecutan&postal_code=80119&phone=%2B62+812-3456-7890&email=ayu.lestari%40example.com" +
-	"&marital=Belum+Kawin&religion=Hindu&height=158&weight=50&edu_level=SMK&edu_major=Akuntansi" +
-	"&edu_school=SMK+Negeri+1+Denpasar&edu_year=2019&edu_grade=85&training_name_1=Kursus+Bahasa+Inggris" +
+	"&marital=Belum+Kawin&religion=Hindu&height=158&weight=50&edu_level=SMK&edu_code=3602&edu_major=Akuntansi" +
+	"&edu_school=SMK+Negeri+1+Denpasar&edu_year=2019&edu_grade=85" +
+	"&hist_sd_school=SD+Negeri+1+Pemecutan&hist_sd_year=2013&hist_sltp_school=SMP+Negeri+2+Denpasar&hist_sltp_year=2016" +
+	"&training_name_1=Kursus+Bahasa+Inggris&training_institution_1=LPK+Bali+Bahasa" +
 	"&training_year_1=2020&languages=Inggris&languages=Jepang&language_other=Bali&exp_position_1=Kasir" +
-	"&exp_duties_1=Melayani+pembayaran&exp_years_1=2&exp_months_1=3&exp_employer_1=Toko+Sari+Dewi" +
-	"&desired_kbji=4&desired_position=Staf+administrasi&desired_location=lokal&desired_wage=Rp+3.500.000" +
+	"&exp_duties_1=Melayani+pembayaran&exp_years_1=2&exp_months_1=3&exp_employer_1=Toko+Sari+Dewi&exp_sector_1=G" +
+	"&desired_kbji=4&desired_position=Staf+administrasi&desired_kbli=I&target_company=Hotel+Inna+Bali" +
+	"&desired_location=lokal&desired_wage=Rp+3.500.000" +
 	"&remarks=Bisa+mulai+bekerja+bulan+depan"
 
 func TestValidFormPasses(t *testing.T) {
@@ -58,13 +65,32 @@ func TestValidFormPasses(t *testing.T) {
 		{"exactly 18 today", func(f *Form) {
 			f.NIK, f.BirthDay, f.BirthMonth, f.BirthYear = "5171035003080002", "10", "3", "2008"
 			f.EduYear, f.Trainings, f.Experiences = "2024", [Rows]Training{}, [Rows]Experience{}
+			f.EduHistory[0].Year, f.EduHistory[1].Year = "2020", "2023"
 			f.NeverWorked = true
 		}},
 		{"optional fields empty", func(f *Form) {
 			f.RT, f.RW, f.PostalCode, f.Email, f.Height, f.Weight, f.DesiredWage = "", "", "", "", "", "", ""
 			f.EduMajor, f.EduGrade, f.Languages, f.Remarks, f.DesiredPosition = "", "", nil, "", ""
 		}},
-		{"no school finished", func(f *Form) { f.EduLevel, f.EduSchool, f.EduYear = "Tidak tamat SD", "", "" }},
+		{"no school finished", func(f *Form) {
+			f.EduLevel, f.EduCode, f.EduSchool, f.EduYear, f.EduHistory = "Tidak tamat SD", "", "", "", nil
+		}},
+		{"no school finished, code given", func(f *Form) {
+			f.EduLevel, f.EduCode, f.EduSchool, f.EduYear, f.EduHistory = "Tidak tamat SD", "1101", "SD 3 Sanur", "", nil
+		}},
+		{"SD only", func(f *Form) { f.EduLevel, f.EduCode, f.EduYear, f.EduHistory = "SD", "1102", "2013", nil }},
+		{"S1 with SD to SMA and an optional D3", func(f *Form) {
+			f.EduLevel, f.EduCode, f.EduSchool, f.EduYear = "S1", "6501", "Universitas Udayana", "2024"
+			f.EduHistory = append(f.EduHistory, Education{Level: "SMA/SMK", School: "SMA Negeri 1 Denpasar", Major: "IPS", Year: "2019"},
+				Education{Level: "D3", School: "Politeknik Negeri Bali", Year: "2022"})
+		}},
+		{"S3 has no IPK code", func(f *Form) {
+			f.EduLevel, f.EduCode, f.EduSchool, f.EduYear = "S3", "", "Universitas Udayana", "2025"
+			f.EduHistory = append(f.EduHistory, Education{Level: "SMA/SMK", School: "SMA Negeri 1 Denpasar", Year: "2019"})
+		}},
+		{"training without institution", func(f *Form) { f.Trainings[0].Institution = "" }},
+		{"no desired sector or company", func(f *Form) { f.DesiredSector, f.TargetCompany = "", "" }},
+		{"NIK disagrees but is as on the KTP", func(f *Form) { f.NIK, f.NIKAsOnKTP = "5171034808010002", true }},
 		{"never worked", func(f *Form) { f.NeverWorked, f.Experiences = true, [Rows]Experience{} }},
 		{"experience in months only", func(f *Form) { f.Experiences[0].Years = "" }},
 		{"abroad with a country", func(f *Form) { f.DesiredLocation, f.DesiredCountry = "luarnegeri", "Jepang" }},
@@ -170,11 +196,40 @@ func TestValidateStepRules(t *testing.T) {
 		{name: "graduation year two digits", step: "pendidikan", change: func(f *Form) { f.EduYear = "19" }, wantField: "edu_year"},
 		{name: "graduation year before 1940", step: "pendidikan", change: func(f *Form) { f.EduYear = "1939" }, wantField: "edu_year"},
 		{name: "graduation before age 5", step: "pendidikan", change: func(f *Form) { f.EduYear = "2005" }, wantField: "edu_year"},
-		{name: "training year without name", step: "pendidikan", change: func(f *Form) { f.Trainings[1].Year = "2021" },
+		{name: "no IPK code", step: "pendidikan", change: func(f *Form) { f.EduCode = "" }, wantField: "edu_code", wantMsg: "SMK"},
+		{name: "IPK code of another level", step: "pendidikan", change: func(f *Form) { f.EduCode = "6501" }, wantField: "edu_code"},
+		{name: "IPK code that does not exist", step: "pendidikan", change: func(f *Form) { f.EduCode = "3699" }, wantField: "edu_code"},
+		{name: "IPK group heading is not a code", step: "pendidikan", change: func(f *Form) { f.EduCode = "3000" }, wantField: "edu_code"},
+		{name: "SD code 1101 means not finished", step: "pendidikan", change: func(f *Form) { f.EduLevel, f.EduCode = "SD", "1101" },
+			wantField: "edu_code"},
+		{name: "Tidak tamat SD with another code", step: "pendidikan",
+			change: func(f *Form) { f.EduLevel, f.EduCode, f.EduYear = "Tidak tamat SD", "1102", "" }, wantField: "edu_code"},
+
+		// riwayat
+		{name: "SD school missing", step: "riwayat", change: func(f *Form) { f.EduHistory[0].School = "" },
+			wantField: "hist_sd_school", wantMsg: "SD"},
+		{name: "SMP year missing", step: "riwayat", change: func(f *Form) { f.EduHistory[1].Year = "" }, wantField: "hist_sltp_year"},
+		{name: "SMP row missing", step: "riwayat", change: func(f *Form) { f.EduHistory = f.EduHistory[:1] }, wantField: "hist_sltp_school"},
+		{name: "SMP before SD", step: "riwayat", change: func(f *Form) { f.EduHistory[1].Year = "2012" },
+			wantField: "hist_sltp_year", wantMsg: "sebelum lulus SD"},
+		{name: "highest level before SMP", step: "riwayat", change: func(f *Form) { f.EduHistory[1].Year = "2020" },
+			wantField: "hist_sltp_year", wantMsg: "SMK (2019)"},
+		{name: "SD before age 5", step: "riwayat", change: func(f *Form) { f.EduHistory[0].Year = "2005" }, wantField: "hist_sd_year"},
+		{name: "S1 needs SMA", step: "riwayat", change: func(f *Form) { f.EduLevel, f.EduCode, f.EduYear = "S1", "6501", "2024" },
+			wantField: "hist_slta_school"},
+		{name: "optional D3 row without school", step: "riwayat", change: func(f *Form) {
+			f.EduLevel, f.EduCode, f.EduYear = "S1", "6501", "2024"
+			f.EduHistory = append(f.EduHistory, Education{Level: "SMA/SMK", School: "SMA 1", Year: "2019"}, Education{Level: "D3", Year: "2022"})
+		}, wantField: "hist_d3_school"},
+
+		// pelatihan
+		{name: "training year without name", step: "pelatihan", change: func(f *Form) { f.Trainings[1].Year = "2021" },
 			wantField: "training_name_2"},
-		{name: "training name without year", step: "pendidikan", change: func(f *Form) { f.Trainings[0].Year = "" },
+		{name: "training institution without name", step: "pelatihan", change: func(f *Form) { f.Trainings[1].Institution = "BLK" },
+			wantField: "training_name_2"},
+		{name: "training name without year", step: "pelatihan", change: func(f *Form) { f.Trainings[0].Year = "" },
 			wantField: "training_year_1"},
-		{name: "training year in the future", step: "pendidikan", change: func(f *Form) { f.Trainings[0].Year = "2030" },
+		{name: "training year in the future", step: "pelatihan", change: func(f *Form) { f.Trainings[0].Year = "2030" },
 			wantField: "training_year_1"},
 
 		// pengalaman
@@ -190,12 +245,18 @@ func TestValidateStepRules(t *testing.T) {
 			wantField: "exp_years_1"},
 		{name: "third row without position", step: "pengalaman",
 			change: func(f *Form) {
-				f.Experiences[1] = Experience{Position: "Pelayan", Years: "1", Employer: "Warung Made"}
-				f.Experiences[2] = Experience{Duties: "Mencuci piring", Months: "4", Employer: "Hotel Bali"}
+				f.Experiences[1] = Experience{Position: "Pelayan", Years: "1", Employer: "Warung Made", Sector: "I"}
+				f.Experiences[2] = Experience{Duties: "Mencuci piring", Months: "4", Employer: "Hotel Bali", Sector: "I"}
 			},
 			wantField: "exp_position_3"},
 		{name: "never worked ticked with a row filled", step: "pengalaman", change: func(f *Form) { f.NeverWorked = true },
 			wantField: "never_worked", wantMsg: "belum pernah bekerja"},
+		{name: "no experience and no tick", step: "pengalaman", change: func(f *Form) { f.Experiences = [Rows]Experience{} },
+			wantField: "never_worked", wantMsg: "centang"},
+		{name: "experience without sector", step: "pengalaman", change: func(f *Form) { f.Experiences[0].Sector = "" },
+			wantField: "exp_sector_1"},
+		{name: "experience with an unknown sector", step: "pengalaman", change: func(f *Form) { f.Experiences[0].Sector = "Z" },
+			wantField: "exp_sector_1"},
 
 		// keinginan
 		{name: "no KBJI group", step: "keinginan", change: func(f *Form) { f.DesiredKBJI = "" }, wantField: "desired_kbji"},
@@ -207,6 +268,8 @@ func TestValidateStepRules(t *testing.T) {
 			wantField: "desired_wage"},
 		{name: "wage too big", step: "keinginan", change: func(f *Form) { f.DesiredWage = "2000000000" },
 			wantField: "desired_wage"},
+		{name: "unknown desired sector", step: "keinginan", change: func(f *Form) { f.DesiredSector = "hotel" },
+			wantField: "desired_kbli"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,7 +306,7 @@ func TestValidateStepRules(t *testing.T) {
 
 func TestValidateStepUnknownAndEmptySteps(t *testing.T) {
 	f := validForm()
-	for _, slug := range []string{"bahasa", "keterangan", "tidak-ada"} {
+	for _, slug := range []string{"bahasa", "tidak-ada"} {
 		if errs := f.ValidateStep(slug, testRules); len(errs) != 0 {
 			t.Errorf("ValidateStep(%q) = %v, want none", slug, errs)
 		}
@@ -256,6 +319,7 @@ func TestMinAge15WarnsUnder18(t *testing.T) {
 	// 16 years old: born 7 August 2009.
 	f.NIK, f.BirthYear, f.EduYear, f.Trainings, f.NeverWorked, f.Experiences =
 		"5171034708090002", "2009", "2025", [Rows]Training{}, true, [Rows]Experience{}
+	f.EduHistory[0].Year, f.EduHistory[1].Year = "2021", "2024"
 	if errs, first := f.Validate(rules); len(errs) != 0 {
 		t.Fatalf("Validate with MinAge 15 = %v (first %q), want no errors", errs, first)
 	}
@@ -388,10 +452,9 @@ func fieldValue(f *Form, name string) string {
 	case "languages":
 		return strings.Join(f.Languages, ",")
 	case "never_worked":
-		if f.NeverWorked {
-			return "true"
-		}
-		return "false"
+		return strconv.FormatBool(f.NeverWorked)
+	case "nik_perlu_dicek":
+		return strconv.FormatBool(f.NIKAsOnKTP)
 	}
 	return f.Value(name)
 }
@@ -399,7 +462,8 @@ func fieldValue(f *Form, name string) string {
 func TestApplyKeepsRawAndCleans(t *testing.T) {
 	identitas, kontak := Steps[StepIndex("identitas")], Steps[StepIndex("kontak")]
 	alamat, pengalaman := Steps[StepIndex("alamat")], Steps[StepIndex("pengalaman")]
-	keterangan, bahasa := Steps[StepIndex("keterangan")], Steps[StepIndex("bahasa")]
+	keterangan, bahasa := Step{Slug: "periksa", Fields: ReviewFields}, Steps[StepIndex("bahasa")]
+	riwayat := Steps[StepIndex("riwayat")]
 	long := strings.Repeat("a", 500)
 	tests := []struct {
 		name  string
@@ -425,7 +489,13 @@ func TestApplyKeepsRawAndCleans(t *testing.T) {
 		{"duties cut at 300", pengalaman, "exp_duties_2", long, long[:300]},
 		{"employer cut at 100", pengalaman, "exp_employer_3", long, long[:100]},
 		{"language other cut at 100", bahasa, "language_other", long, long[:100]},
+		{"history school cut at 100", riwayat, "hist_sd_school", long, long[:100]},
+		{"history school trimmed", riwayat, "hist_sltp_school", "  SMP   Negeri 2 ", "SMP Negeri 2"},
 		{"missing value clears the field", identitas, "birth_place", "", ""},
+		{"right-to-left override dropped", identitas, "full_name", "Ni Made \u202euyA\u202c", "Ni Made uyA"},
+		{"isolates and marks dropped", alamat, "street", "\u2067Jl. Gatot Subroto\u2069 No.\u200f 12\u200e", "Jl. Gatot Subroto No. 12"},
+		{"zero-width characters inside a NIK dropped", identitas, "nik", "5171\u200b0307\ufeff0801\u20600002", "5171030708010002"},
+		{"only invisible characters is empty", identitas, "full_name", "\u200b\u202e\u3164\u200d", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -444,6 +514,36 @@ func TestApplyKeepsRawAndCleans(t *testing.T) {
 	}
 }
 
+// TestCleanTextDropsInvisible: every bidirectional control and every zero-width or other invisible
+// format character is dropped wherever it stands, and what is left is folded as usual.
+func TestCleanTextDropsInvisible(t *testing.T) {
+	invisible := []rune{
+		0x202a, 0x202b, 0x202c, 0x202d, 0x202e, // embeddings, pop, overrides
+		0x2066, 0x2067, 0x2068, 0x2069, // isolates
+		0x200e, 0x200f, 0x061c, // left-to-right, right-to-left and Arabic letter marks
+		0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, // zero-width space, non-joiner, joiner, word joiner, BOM
+		0x00ad, 0x034f, 0x180e, 0x3164, 0xfe0f, 0xe0041, // soft hyphen, grapheme joiner, Mongolian separator, Hangul filler, variation selector, tag
+	}
+	for _, r := range invisible {
+		for _, in := range []string{string(r) + "Made", "Ma" + string(r) + "de", "Made" + string(r), " " + string(r) + " Made " + string(r) + " "} {
+			if got := CleanText(in, maxShort); got != "Made" {
+				t.Errorf("CleanText(%+q) = %+q, want \"Made\"", in, got)
+			}
+		}
+		if !Invisible(r) {
+			t.Errorf("Invisible(%U) = false", r)
+		}
+	}
+	if got := CleanText("Ni \u202eMade\u202c Ayu", maxShort); got != "Ni Made Ayu" {
+		t.Errorf("CleanText with an override between words = %+q", got)
+	}
+	for _, r := range "Aaé—’ .,-/1Ñ\u00a0ÿ" {
+		if Invisible(r) {
+			t.Errorf("Invisible(%U) = true for a visible character", r)
+		}
+	}
+}
+
 func TestApplyCutNeverExceedsLimit(t *testing.T) {
 	tests := []struct {
 		step  string
@@ -457,7 +557,7 @@ func TestApplyCutNeverExceedsLimit(t *testing.T) {
 	for _, tt := range tests {
 		in := strings.Repeat("a", tt.limit-1) + " b"
 		f := &Form{}
-		f.Apply(Steps[StepIndex(tt.step)], url.Values{tt.field: {in}})
+		f.ApplyAll(url.Values{tt.field: {in}})
 		if got := utf8.RuneCountInString(f.Value(tt.field)); got > tt.limit {
 			t.Errorf("Apply %s of %d characters kept %d, limit %d", tt.field, len(in), got, tt.limit)
 		}
@@ -622,10 +722,8 @@ func TestFormatTicketAndOfficeDay(t *testing.T) {
 // selects.
 func allFields() map[string]bool {
 	m := map[string]bool{"birth_date": true}
-	for _, s := range Steps {
-		for _, name := range s.Fields {
-			m[name] = true
-		}
+	for _, name := range AllFields() {
+		m[name] = true
 	}
 	return m
 }
@@ -635,6 +733,7 @@ func FuzzFormDecode(f *testing.F) {
 	f.Add("nik=5171030708010001&sex=L&birth_day=7&birth_month=8&birth_year=2001&never_worked=1")
 	f.Add("full_name=%00%ff%20%20a&languages=Inggris&languages=Inggris&exp_years_9=1&training_name_0=x")
 	f.Add("email=a%40b&phone=%2B62&rt=1a&desired_location=luarnegeri&desired_wage=Rp")
+	f.Add("full_name=%E2%80%AEuyA%E2%80%AC&street=%E2%81%A7Jl%E2%81%A9&nik=5171%E2%80%8B0307")
 	f.Add("")
 	known := allFields()
 	rules := testRules
@@ -647,13 +746,14 @@ func FuzzFormDecode(f *testing.F) {
 		for _, step := range Steps {
 			form.Apply(step, values)
 		}
-		for _, step := range Steps {
-			for _, name := range step.Fields {
-				if v := form.Value(name); !utf8.ValidString(v) || utf8.RuneCountInString(v) > maxLong+1 {
-					t.Fatalf("field %s = %q after Apply", name, v)
-				}
+		form.ApplyReview(values)
+		for _, name := range AllFields() {
+			if v := form.Value(name); !utf8.ValidString(v) || utf8.RuneCountInString(v) > maxLong+1 || strings.ContainsFunc(v, Invisible) {
+				t.Fatalf("field %s = %+q after Apply", name, v)
 			}
 		}
+		_ = form.Education()
+		_ = form.NIKMismatch()
 		errs, first := form.Validate(rules)
 		for k, msg := range errs {
 			if !known[k] {

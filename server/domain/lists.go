@@ -101,3 +101,29 @@ func hasOption(opts []Option, v string) bool {
 	}
 	return false
 }
+
+// KBLISections are the sections of KBLI 2020 (Klasifikasi Baku Lapangan Usaha Indonesia), the sector
+// of an employer: the work experience's and the desired one (domain.md §7; IPK III/6).
+var KBLISections = []Option{
+	{"A", "Pertanian, Kehutanan dan Perikanan"},
+	{"B", "Pertambangan dan Penggalian"},
+	{"C", "Industri Pengolahan"},
+	{"D", "Pengadaan Listrik, Gas, Uap/Air Panas dan Udara Dingin"},
+	{"E", "Pengelolaan Air, Air Limbah, Sampah dan Remediasi"},
+	{"F", "Konstruksi"},
+	{"G", "Perdagangan Besar dan Eceran; Reparasi Mobil dan Sepeda Motor"},
+	{"H", "Pengangkutan dan Pergudangan"},
+	{"I", "Penyediaan Akomodasi dan Makan Minum (hotel, restoran)"},
+	{"J", "Informasi dan Komunikasi"},
+	{"K", "Aktivitas Keuangan dan Asuransi"},
+	{"L", "Real Estat"},
+	{"M", "Aktivitas Profesional, Ilmiah dan Teknis"},
+	{"N", "Penyewaan, Ketenagakerjaan, Agen Perjalanan dan Penunjang Usaha"},
+	{"O", "Administrasi Pemerintahan, Pertahanan dan Jaminan Sosial Wajib"},
+	{"P", "Pendidikan"},
+	{"Q", "Kesehatan Manusia dan Kegiatan Sosial"},
+	{"R", "Kesenian, Hiburan dan Rekreasi"},
+	{"S", "Aktivitas Jasa Lainnya"},
+	{"T", "Aktivitas Rumah Tangga sebagai Pemberi Kerja"},
+	{"U", "Aktivitas Badan Internasional dan Badan Ekstra Internasional"},
+}

@@ -48,8 +48,10 @@ func CleanDigits(s string) string {
 	}, strings.TrimSpace(s))
 }
 
-// ParseNIK checks the form of a NIK on its own (length, digits, province, a real date) and returns its
-// parts. The error message is safe to show to the job seeker.
+// ParseNIK checks the form of a NIK on its own (length, digits, province and kabupaten/kota codes that
+// exist, a real date) and returns its parts. The error message is safe to show to the job seeker. The
+// kecamatan code is not checked here: an unknown one is only a note for the officer (Form.Warnings),
+// because the list changes as districts are split.
 func ParseNIK(raw string) (NIK, error) {
 	s := CleanDigits(raw)
 	if s == "" {
@@ -66,6 +68,10 @@ func ParseNIK(raw string) (NIK, error) {
 	n := NIK{Province: s[:2], Regency: s[:4], District: s[:6], Serial: s[12:]}
 	if provinceCodes[n.Province] == "" {
 		return NIK{}, fmt.Errorf("dua angka pertama NIK (%s) bukan kode provinsi: periksa kembali NIK", n.Province)
+	}
+	if RegencyName(n.Regency) == "" {
+		return NIK{}, fmt.Errorf("empat angka pertama NIK (%s) bukan kode kabupaten/kota di Provinsi %s: periksa kembali NIK",
+			n.Regency, provinceCodes[n.Province])
 	}
 	day, _ := strconv.Atoi(s[6:8])
 	n.Month, _ = strconv.Atoi(s[8:10])

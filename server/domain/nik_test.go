@@ -37,6 +37,8 @@ func TestParseNIK(t *testing.T) {
 			want: NIK{Province: "51", Regency: "5171", District: "517103", Day: 29, Month: 2, Year2: 4, Serial: "0001"}},
 		{name: "29 February year 04, female", raw: "5171036902040001",
 			want: NIK{Province: "51", Regency: "5171", District: "517103", Day: 29, Month: 2, Year2: 4, Female: true, Serial: "0001"}},
+		{name: "unknown kecamatan 517105 is not refused here", raw: "5171050708010001",
+			want: NIK{Province: "51", Regency: "5171", District: "517105", Day: 7, Month: 8, Year2: 1, Serial: "0001"}},
 		{name: "serial 9999", raw: "5171030708019999",
 			want: NIK{Province: "51", Regency: "5171", District: "517103", Day: 7, Month: 8, Year2: 1, Serial: "9999"}},
 
@@ -52,6 +54,12 @@ func TestParseNIK(t *testing.T) {
 		{name: "province 10", raw: "1071030708010001", wantErr: "(10) bukan kode provinsi"},
 		{name: "province 20", raw: "2071030708010001", wantErr: "(20) bukan kode provinsi"},
 		{name: "province 99", raw: "9971030708010001", wantErr: "(99) bukan kode provinsi"},
+		{name: "kab/kota 5172 does not exist in Bali", raw: "5172030708010001", wantErr: "(5172) bukan kode kabupaten/kota di Provinsi Bali"},
+		{name: "kab/kota 5109 does not exist", raw: "5109030708010001", wantErr: "(5109) bukan kode kabupaten/kota"},
+		{name: "kab/kota 5100 (the province itself)", raw: "5100030708010001", wantErr: "(5100) bukan kode kabupaten/kota"},
+		{name: "kab/kota 3299 in Jawa Barat", raw: "3299010708010001", wantErr: "di Provinsi Jawa Barat"},
+		{name: "kab/kota 9699 in Papua Barat Daya", raw: "9699010101900001", wantErr: "(9699) bukan kode kabupaten/kota"},
+		{name: "kab/kota 1119 one past the last of Aceh's kabupaten", raw: "1119010101900001", wantErr: "(1119) bukan kode kabupaten/kota"},
 		{name: "31 February", raw: "5171033102990001", wantErr: "bukan tanggal lahir"},
 		{name: "31 April", raw: "5171033104990001", wantErr: "bukan tanggal lahir"},
 		{name: "29 February year 01", raw: "5171032902010001", wantErr: "bukan tanggal lahir"},
@@ -97,6 +105,44 @@ func TestProvinceName(t *testing.T) {
 	for _, tt := range tests {
 		if got := ProvinceName(tt.code); got != tt.want {
 			t.Errorf("ProvinceName(%q) = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestRegionNames(t *testing.T) {
+	tests := []struct{ code, regency, district string }{
+		{"5171", "Kota Denpasar", ""},
+		{"5103", "Kabupaten Badung", ""},
+		{"3273", "Kota Bandung", ""},
+		{"517103", "", "Denpasar Barat"},
+		{"517104", "", "Denpasar Utara"},
+		{"517105", "", ""}, // Denpasar has four kecamatan
+		{"5172", "", ""},
+		{"5100", "", ""},
+		{"0000", "", ""},
+		{"", "", ""},
+		{"51710", "", ""},
+	}
+	for _, tt := range tests {
+		if got := RegencyName(tt.code); got != tt.regency {
+			t.Errorf("RegencyName(%q) = %q, want %q", tt.code, got, tt.regency)
+		}
+		if got := DistrictName(tt.code); got != tt.district {
+			t.Errorf("DistrictName(%q) = %q, want %q", tt.code, got, tt.district)
+		}
+	}
+	// The Kemendagri 2025 list has 514 kabupaten/kota (domain.md §6), each under a known province.
+	if n := len(regions().regencies); n != 514 {
+		t.Errorf("%d kabupaten/kota codes, want 514", n)
+	}
+	for code := range regions().regencies {
+		if ProvinceName(code[:2]) == "" {
+			t.Errorf("kabupaten/kota %s is in no known province", code)
+		}
+	}
+	for code := range regions().districts {
+		if RegencyName(code[:4]) == "" {
+			t.Errorf("kecamatan %s is in no known kabupaten/kota", code)
 		}
 	}
 }
@@ -180,7 +226,7 @@ func FuzzParseNIK(f *testing.F) {
 	for _, s := range []string{
 		"5171030708010001", "5171034708010002", "5171 0307 0801 0001", "51.71.03-070801-0001",
 		"5171032902000001", "5171032902010001", "0071030708010001", "5171030708010000", "51710307080100AB",
-		"", " ", "٥١٧١", "9601017112990001", "\u00a05171030708010001\t",
+		"", " ", "٥١٧١", "9601017112990001", "\u00a05171030708010001\t", "5172030708010001", "5171050708010001",
 	} {
 		f.Add(s)
 	}
@@ -203,6 +249,9 @@ func FuzzParseNIK(f *testing.F) {
 		}
 		if ProvinceName(n.Province) == "" {
 			t.Errorf("ParseNIK(%q).Province = %q is not a known province", raw, n.Province)
+		}
+		if RegencyName(n.Regency) == "" {
+			t.Errorf("ParseNIK(%q).Regency = %q is not a known kabupaten/kota", raw, n.Regency)
 		}
 		if !strings.HasPrefix(n.Regency, n.Province) || !strings.HasPrefix(n.District, n.Regency) ||
 			len(n.District) != 6 || len(n.Serial) != 4 || n.Serial == "0000" {

@@ -59,6 +59,9 @@ type Officer struct {
 	Disabled bool
 }
 
+// CanSign tells whether the officer may sign AK/I cards: an active Pengantar Kerja.
+func (o *Officer) CanSign() bool { return o.Role == RolePengantar && !o.Disabled }
+
 // DefaultRegNoPattern is the registration number of domain.md §5: region code of Kota Denpasar,
 // approval date, serial restarting every year.
 const DefaultRegNoPattern = "5171 DDMMYY NNNNNN"

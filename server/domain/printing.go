@@ -71,8 +71,8 @@ func ParsePrintOptions(text string) (map[string]string, error) {
 		if len(name) > 64 || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
 			return nil, fmt.Errorf("baris %d: nama pilihan %q hanya boleh huruf, angka, titik, garis bawah dan tanda hubung", i+1, name)
 		}
-		if len(value) > 200 || strings.ContainsFunc(value, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-			return nil, fmt.Errorf("baris %d: nilai pilihan %q terlalu panjang atau berisi karakter kendali", i+1, name)
+		if len(value) > 200 || strings.ContainsFunc(value, func(r rune) bool { return r < ' ' || r == 0x7f || Invisible(r) }) {
+			return nil, fmt.Errorf("baris %d: nilai pilihan %q terlalu panjang atau berisi karakter kendali/tak terlihat", i+1, name)
 		}
 		if _, dup := out[name]; dup {
 			return nil, fmt.Errorf("baris %d: pilihan %q ditulis dua kali", i+1, name)

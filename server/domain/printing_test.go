@@ -21,6 +21,8 @@ func TestParsePrintOptions(t *testing.T) {
 		{"nama pilihan=1", nil, "hanya boleh"},
 		{"a=1\na=2", nil, "dua kali"},
 		{"a=\x01", nil, "karakter kendali"},
+		{"media=\u202eA4", nil, "tak terlihat"},
+		{"media=A\u200b4", nil, "tak terlihat"},
 	}
 	for _, tt := range tests {
 		got, err := ParsePrintOptions(tt.in)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the server with its SQLite database in ./data and demo accounts, plus a local print
-# agent whose "printer" is a folder (data/cetak). Both stop on Ctrl-C.
+# agent whose "printer" is a folder (data/cetak). Both stop on Ctrl-C. Every AK1_* variable set in the
+# environment is passed on (AK1_ADDR=:18081 make run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,7 +16,9 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# Ctrl-C (or TERM) is the normal way to stop: end with status 0, so make reports no error.
+trap 'exit 0' INT TERM
 
 ./bin/ak1-server &
 pids+=($!)
@@ -42,9 +45,11 @@ cat <<MSG
 
   AK1 Denpasar berjalan:
     Anjungan (kiosk)      http://localhost:${port}/
-    Meja petugas          http://localhost:${port}/masuk   (akun demo tercetak di atas)
+    Meja petugas          http://localhost:${port}/masuk
     Layar antrean lobi    http://localhost:${port}/layar
     Kartu tercetak        $AK1_DATA_DIR/cetak/
+
+$(cat "$AK1_DATA_DIR/akun-demo.txt")
   Tekan Ctrl-C untuk berhenti.
 
 MSG

@@ -109,6 +109,9 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 		if app.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := saveFormRows(ctx, tx, app.ID, f); err != nil {
+			return err
+		}
 		if err := audit(ctx, tx, now, actor, "submit", app.ID, "", string(app.State), "tiket "+app.Ticket); err != nil {
 			return err
 		}
@@ -181,16 +184,47 @@ func (db *DB) Application(ctx context.Context, id int64) (*domain.Application, e
 	return scanApplication(db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+` FROM applications WHERE id = ?`, id))
 }
 
-// FindForStatusCheck finds the application a job seeker asks about by status code, or by today's
-// ticket, together with the date of birth (YYYY-MM-DD) they give. Both must match: a ticket number
-// alone says nothing about anyone.
-func (db *DB) FindForStatusCheck(ctx context.Context, ticket, code, birthDate string) (*domain.Application, error) {
-	if code != "" {
-		return scanApplication(db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+`
-			FROM applications WHERE status_code = ? AND birth_date = ?`, code, birthDate))
+// ErrTooManyAttempts is returned when an application was asked about with a wrong birth date too
+// often in a short time.
+var ErrTooManyAttempts = errors.New("too many attempts")
+
+// FindForStatusCheck finds the application a job seeker asks about by its secret check code together
+// with the date of birth (YYYY-MM-DD) they give. The public ticket number is never enough. Every
+// attempt on an existing code is counted before the birth date is compared, in one write, so guesses
+// sent in parallel cannot slip past the limit: after maxAttempts within window even the right birth
+// date gets ErrTooManyAttempts until the window has passed. A right answer within the limit clears
+// the count. A wrong code or birth date gives ErrNotFound.
+func (db *DB) FindForStatusCheck(ctx context.Context, code, birthDate string, maxAttempts int, window time.Duration) (*domain.Application, error) {
+	var id int64
+	var birth string
+	err := db.read.QueryRowContext(ctx, `SELECT id, birth_date FROM applications WHERE status_code = ?`, code).Scan(&id, &birth)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
 	}
-	return scanApplication(db.read.QueryRowContext(ctx, `SELECT `+applicationColumns+`
-		FROM applications WHERE ticket = ? AND birth_date = ? ORDER BY ticket_day DESC LIMIT 1`, ticket, birthDate))
+	if err != nil {
+		return nil, err
+	}
+	now := db.now()
+	var attempts int
+	err = db.write.QueryRowContext(ctx, `INSERT INTO status_check_attempts (application_id, attempts, window_start)
+		VALUES (?, 1, ?)
+		ON CONFLICT (application_id) DO UPDATE SET
+			attempts = CASE WHEN window_start < ? THEN 1 ELSE attempts + 1 END,
+			window_start = CASE WHEN window_start < ? THEN excluded.window_start ELSE window_start END
+		RETURNING attempts`, id, formatTime(now), formatTime(now.Add(-window)), formatTime(now.Add(-window))).Scan(&attempts)
+	if err != nil {
+		return nil, err
+	}
+	if attempts > maxAttempts {
+		return nil, ErrTooManyAttempts
+	}
+	if birth != birthDate {
+		return nil, ErrNotFound
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM status_check_attempts WHERE application_id = ?`, id); err != nil {
+		return nil, err
+	}
+	return db.Application(ctx, id)
 }
 
 // ApplicationByCode returns the application with the given status code, or ErrNotFound.

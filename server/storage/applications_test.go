@@ -57,7 +57,9 @@ func testForm(serial int) *domain.Form {
 		BirthDay: "7", BirthMonth: "8", BirthYear: "2001", Sex: "L",
 		Street: "Jl. Gatot Subroto Barat No. 12", RT: "003", RW: "001", Kecamatan: "517104", Kelurahan: "Ubung",
 		Phone: "081234567890", Marital: "Belum Kawin", Religion: "Hindu",
-		EduLevel: "SMA", EduSchool: "SMA Negeri 4 Denpasar", EduYear: "2019",
+		EduLevel: "SMA", EduCode: "3801", EduSchool: "SMA Negeri 4 Denpasar", EduYear: "2019",
+		EduHistory: []domain.Education{{Level: "SD", School: "SD Negeri 1 Ubung", Year: "2013"},
+			{Level: "SMP/SLTP", School: "SMP Negeri 3 Denpasar", Year: "2016"}},
 		Languages: []string{"Inggris", "Jepang"}, NeverWorked: true,
 		DesiredKBJI: "5", DesiredLocation: "lokal", DesiredWage: "3500000",
 	}
@@ -268,26 +270,24 @@ func TestFindForStatusCheck(t *testing.T) {
 	second := submit(t, db, other) // A-002 on 11 March
 
 	tests := []struct {
-		name         string
-		ticket, code string
-		birth        string
-		wantID       int64 // 0: ErrNotFound
+		name   string
+		code   string
+		birth  string
+		wantID int64 // 0: ErrNotFound
 	}{
-		{"code and birth date", "", today.StatusCode, "2001-08-07", today.ID},
-		{"older code and birth date", "", yesterday.StatusCode, "2001-08-07", yesterday.ID},
-		{"ticket and birth date finds the latest day", "A-001", "", "2001-08-07", today.ID},
-		{"other ticket and birth date", "A-002", "", "1999-02-01", second.ID},
-		{"code with wrong birth date", "", today.StatusCode, "2001-08-08", 0},
-		{"ticket with wrong birth date", "A-001", "", "1999-02-01", 0},
-		{"ticket with another's birth date", "A-002", "", "2001-08-07", 0},
-		{"unknown code", "", "AAA-AAA", "2001-08-07", 0},
-		{"unknown ticket", "A-003", "", "2001-08-07", 0},
-		{"nothing given", "", "", "2001-08-07", 0},
-		{"birth date in another format", "", today.StatusCode, "07-08-2001", 0},
+		{"code and birth date", today.StatusCode, "2001-08-07", today.ID},
+		{"older code and birth date", yesterday.StatusCode, "2001-08-07", yesterday.ID},
+		{"another code and its birth date", second.StatusCode, "1999-02-01", second.ID},
+		{"code with wrong birth date", today.StatusCode, "2001-08-08", 0},
+		{"code with another's birth date", second.StatusCode, "2001-08-07", 0},
+		{"a ticket is not a code", "A-001", "2001-08-07", 0},
+		{"unknown code", "AAA-AAA", "2001-08-07", 0},
+		{"nothing given", "", "2001-08-07", 0},
+		{"birth date in another format", today.StatusCode, "07-08-2001", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app, err := db.FindForStatusCheck(ctx, tt.ticket, tt.code, tt.birth)
+			app, err := db.FindForStatusCheck(ctx, tt.code, tt.birth, 100, time.Hour)
 			if tt.wantID == 0 {
 				if !errors.Is(err, storage.ErrNotFound) {
 					t.Fatalf("FindForStatusCheck = %+v, %v; want ErrNotFound", app, err)
@@ -301,6 +301,37 @@ func TestFindForStatusCheck(t *testing.T) {
 				t.Errorf("found application %d (%s on %s), want %d", app.ID, app.Ticket, app.TicketDay, tt.wantID)
 			}
 		})
+	}
+}
+
+// TestStatusCheckAttemptsPerApplication: after max attempts within the window every attempt is
+// refused, the right one too; the count starts again after the window, and a right answer within
+// the limit clears it.
+func TestStatusCheckAttemptsPerApplication(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock(morning)
+	db, _ := openDB(t, clock)
+	app := submit(t, db, testForm(1))
+	const max, window = 3, 10 * time.Minute
+	for i := range max - 1 {
+		if _, err := db.FindForStatusCheck(ctx, app.StatusCode, "1990-01-01", max, window); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("wrong attempt %d: %v", i+1, err)
+		}
+	}
+	if _, err := db.FindForStatusCheck(ctx, app.StatusCode, "2001-08-07", max, window); err != nil {
+		t.Fatalf("right attempt within the limit: %v", err)
+	}
+	for i := range max {
+		if _, err := db.FindForStatusCheck(ctx, app.StatusCode, "1990-01-01", max, window); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("wrong attempt %d after a right one cleared the count: %v", i+1, err)
+		}
+	}
+	if _, err := db.FindForStatusCheck(ctx, app.StatusCode, "2001-08-07", max, window); !errors.Is(err, storage.ErrTooManyAttempts) {
+		t.Fatalf("right attempt over the limit: %v, want ErrTooManyAttempts", err)
+	}
+	clock.Set(morning.Add(window + time.Second))
+	if _, err := db.FindForStatusCheck(ctx, app.StatusCode, "2001-08-07", max, window); err != nil {
+		t.Fatalf("right attempt after the window: %v", err)
 	}
 }
 

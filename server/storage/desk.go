@@ -21,14 +21,27 @@ var ErrStateChanged = errors.New("application state changed")
 // ErrRegNumberTaken is returned when a manual card's registration number already exists.
 var ErrRegNumberTaken = errors.New("registration number already used")
 
+// ErrNotPengantar is returned when the signer chosen for a manual card is not an active Pengantar Kerja.
+var ErrNotPengantar = errors.New("signer is not an active Pengantar Kerja")
+
+// ActiveCardError is returned when a manual card is entered for a NIK that already holds a card
+// still valid today.
+type ActiveCardError struct {
+	RegNumber  string
+	ValidUntil time.Time
+}
+
+func (e *ActiveCardError) Error() string {
+	return "NIK already holds card " + e.RegNumber + ", valid until " + e.ValidUntil.Format("2006-01-02")
+}
+
 // NotReadyError says why an application cannot be approved yet; Message is in Bahasa Indonesia.
 type NotReadyError struct{ Message string }
 
 func (e *NotReadyError) Error() string { return e.Message }
 
 // deskStates are the states in which the desk may still check and change an application.
-var deskStates = []domain.State{domain.StateSubmitted, domain.StateCalled, domain.StateReturned,
-	domain.StateResubmitted, domain.StateVerified, domain.StatePhotographed}
+var deskStates = domain.DeskStates
 
 func inStates(s domain.State, list ...domain.State) bool {
 	for _, x := range list {
@@ -533,9 +546,12 @@ func (db *DB) SetDocuments(ctx context.Context, id, userID int64, docs []string)
 	})
 }
 
-// FieldChange is one corrected field of the Daftar Isian.
+// FieldChange is one corrected field of the Daftar Isian. At and By (the officer's name) are filled
+// when it is read back.
 type FieldChange struct {
 	Field, Old, New string
+	At              time.Time
+	By              string
 }
 
 // CorrectApplication stores the corrected form of an application the officer saw in state seen,
@@ -562,6 +578,9 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrStateChanged
 		}
+		if err := saveFormRows(ctx, tx, id, f); err != nil {
+			return err
+		}
 		names := make([]string, len(changes))
 		for i, c := range changes {
 			names[i] = c.Field
@@ -574,9 +593,10 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 	})
 }
 
-// Corrections returns the corrections of an application, oldest first.
+// Corrections returns the corrections of an application, oldest first, with who made them and when.
 func (db *DB) Corrections(ctx context.Context, id int64) ([]FieldChange, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT field, old_value, new_value FROM corrections WHERE application_id = ? ORDER BY id`, id)
+	rows, err := db.read.QueryContext(ctx, `SELECT c.field, c.old_value, c.new_value, c.at, coalesce(u.full_name, '')
+		FROM corrections c LEFT JOIN users u ON u.id = c.user_id WHERE c.application_id = ? ORDER BY c.id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -584,9 +604,11 @@ func (db *DB) Corrections(ctx context.Context, id int64) ([]FieldChange, error) 
 	var out []FieldChange
 	for rows.Next() {
 		var c FieldChange
-		if err := rows.Scan(&c.Field, &c.Old, &c.New); err != nil {
+		var at string
+		if err := rows.Scan(&c.Field, &c.Old, &c.New, &at, &c.By); err != nil {
 			return nil, err
 		}
+		c.At = parseTime(at)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -696,14 +718,17 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 		if err := json.Unmarshal([]byte(form), &f); err != nil {
 			return err
 		}
-		var role string
-		var disabled bool
-		err = tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE id = ?`, a.PengantarID).Scan(&role, &disabled)
-		if errors.Is(err, sql.ErrNoRows) || role != string(domain.RolePengantar) || disabled {
-			return &NotReadyError{"Pilih Pengantar Kerja yang akan menandatangani kartu."}
+		if f.NIKMismatch() != nil {
+			if ok, err := acceptedNIK(ctx, tx, a.ApplicationID); err != nil {
+				return err
+			} else if ok == nil {
+				return &NotReadyError{"NIK tidak sesuai dengan tanggal lahir atau jenis kelamin: periksa KTP, lalu terima NIK dengan alasan atau koreksi data."}
+			}
 		}
-		if err != nil {
+		if ok, err := activePengantar(ctx, tx, a.PengantarID); err != nil {
 			return err
+		} else if !ok {
+			return &NotReadyError{"Pilih Pengantar Kerja yang akan menandatangani kartu."}
 		}
 		// The guarded transition first: of two officers approving at once, the second stops here.
 		if res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, state_reason = '', updated_at = ? WHERE id = ? AND state = ?`,
@@ -801,18 +826,33 @@ func (db *DB) PrintJobState(ctx context.Context, cardID int64) (string, error) {
 	return s, err
 }
 
+// activePengantar tells whether the user may sign cards: an active Pengantar Kerja.
+func activePengantar(ctx context.Context, tx *sql.Tx, userID int64) (bool, error) {
+	var role string
+	var disabled bool
+	err := tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE id = ?`, userID).Scan(&role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && role == string(domain.RolePengantar) && !disabled, err
+}
+
 // ManualCard is a card made by hand during an outage, entered afterwards.
 type ManualCard struct {
 	Form        *domain.Form
 	RegNumber   string
 	IssuedOn    time.Time // the date written on the card
-	PengantarID int64     // 0 when unknown
+	PengantarID int64     // the Pengantar Kerja who signed it
 	UserID      int64
 }
 
 // EnterManualCard records a hand-made card with its own registration number and date: the
-// application (source manual, state handed over) and the card (manual). It uses no automatic serial,
-// and a number already used by any card is refused with ErrRegNumberTaken.
+// application (source manual, state handed over) and the card (manual). It uses no automatic serial.
+// It follows the rules of the kiosk and the desk, checked in the same transaction as the insert:
+// a signer who is not an active Pengantar Kerja is refused with ErrNotPengantar; a NIK with an open
+// application with domain.ErrAlreadyOpen, returning that application's id; a NIK holding a card
+// still valid today with an *ActiveCardError; a number already used by any card with
+// ErrRegNumberTaken.
 func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) {
 	data, err := json.Marshal(m.Form)
 	if err != nil {
@@ -823,6 +863,29 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 	day := domain.OfficeDay(now)
 	var appID int64
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		if ok, err := activePengantar(ctx, tx, m.PengantarID); err != nil {
+			return err
+		} else if !ok {
+			return ErrNotPengantar
+		}
+		err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE nik = ? AND state IN `+openStatesSQL()+
+			` ORDER BY id DESC LIMIT 1`, m.Form.NIK).Scan(&appID)
+		if err == nil {
+			return domain.ErrAlreadyOpen
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var valid ActiveCardError
+		var until string
+		err = tx.QueryRowContext(ctx, `SELECT c.reg_number, c.valid_until FROM cards c JOIN applications a ON a.id = c.application_id
+			WHERE a.nik = ? AND c.state = ? AND c.valid_until >= ? ORDER BY c.valid_until DESC LIMIT 1`,
+			m.Form.NIK, domain.CardActive, day).Scan(&valid.RegNumber, &until)
+		if err == nil {
+			valid.ValidUntil, _ = time.Parse("2006-01-02", until)
+			return &valid
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		var taken bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cards WHERE replace(reg_number, ' ', '') = ?)`,
 			strings.ReplaceAll(m.RegNumber, " ", "")).Scan(&taken); err != nil {
@@ -851,13 +914,12 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 		if appID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		var pk any
-		if m.PengantarID != 0 {
-			pk = m.PengantarID
+		if err := saveFormRows(ctx, tx, appID, m.Form); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)
 			VALUES (?, ?, 1, 'active', ?, ?, ?, ?, 1)`, appID, m.RegNumber, m.IssuedOn.Format("2006-01-02"),
-			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), pk); err != nil {
+			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), m.PengantarID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, actorOf(m.UserID), "manual", appID, "", string(domain.StateHandedOver),

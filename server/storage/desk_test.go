@@ -108,8 +108,9 @@ func TestCorrectionRecordsOldValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := db.Corrections(ctx, app.ID)
-	if len(got) != 1 || got[0] != changes[0] {
-		t.Fatalf("corrections = %+v", got)
+	if len(got) != 1 || got[0].Field != "full_name" || got[0].Old != changes[0].Old || got[0].New != changes[0].New ||
+		got[0].By != "Officer petugas" || !got[0].At.Equal(morning) {
+		t.Fatalf("corrections = %+v, want the change with who (Officer petugas) and when (%v)", got, morning)
 	}
 	stored, _ := db.Application(ctx, app.ID)
 	if stored.FullName != "I Wayan Sudarsana" || stored.Form.FullName != "I Wayan Sudarsana" {
@@ -218,6 +219,50 @@ func TestApproveSameApplicationTwiceConcurrently(t *testing.T) {
 	}
 }
 
+// TestManualCardFollowsDeskRules: a manual card is signed by an active Pengantar Kerja, and is not
+// entered for a NIK with an open application or a card still valid, as the kiosk and the desk would
+// not give one (issue 7, finding 9). A card that has lapsed does not stand in the way.
+func TestManualCardFollowsDeskRules(t *testing.T) {
+	clock := newClock(morning)
+	db, _ := openDB(t, clock)
+	ctx := context.Background()
+	petugas := addOfficer(t, db, "petugas", domain.RolePetugas)
+	pengantar := addOfficer(t, db, "pengantar", domain.RolePengantar)
+	admin := addOfficer(t, db, "admin", domain.RoleAdmin)
+	gone := addOfficer(t, db, "pensiun", domain.RolePengantar)
+	if err := db.SetUserDisabled(ctx, "pensiun", true); err != nil {
+		t.Fatal(err)
+	}
+	manual := func(serial int, reg string, issued time.Time, signer int64) (int64, error) {
+		return db.EnterManualCard(ctx, storage.ManualCard{Form: testForm(serial), RegNumber: reg, IssuedOn: issued, PengantarID: signer, UserID: petugas})
+	}
+	march := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for _, signer := range []int64{0, petugas, admin, gone, 9999} {
+		if _, err := manual(60, "5171 020326 000060", march, signer); !errors.Is(err, storage.ErrNotPengantar) {
+			t.Errorf("manual card signed by user %d: %v, want ErrNotPengantar", signer, err)
+		}
+	}
+	open := submit(t, db, testForm(61))
+	if id, err := manual(61, "5171 020326 000061", march, pengantar); !errors.Is(err, domain.ErrAlreadyOpen) || id != open.ID {
+		t.Errorf("manual card for a NIK with an open application: %d, %v; want ErrAlreadyOpen with %d", id, err, open.ID)
+	}
+	if _, err := manual(62, "5171 020326 000062", march, pengantar); err != nil {
+		t.Fatal(err)
+	}
+	var valid *storage.ActiveCardError
+	if _, err := manual(62, "5171 020326 000063", march, pengantar); !errors.As(err, &valid) ||
+		valid.RegNumber != "5171 020326 000062" || valid.ValidUntil.Format("2006-01-02") != "2028-03-02" {
+		t.Errorf("second manual card for a NIK with a valid card: %v", err)
+	}
+	clock.Set(time.Date(2028, 3, 3, 1, 0, 0, 0, time.UTC)) // the first card lapsed yesterday
+	if _, err := manual(62, "5171 030328 000064", time.Date(2028, 3, 3, 0, 0, 0, 0, time.UTC), pengantar); err != nil {
+		t.Errorf("manual card after the first one lapsed: %v", err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM cards WHERE manual = 1`); n != 2 {
+		t.Errorf("%d manual cards stored, want 2", n)
+	}
+}
+
 func TestManualCardDoesNotConsumeOrCollide(t *testing.T) {
 	clock := newClock(morning)
 	db, _ := openDB(t, clock)
@@ -225,7 +270,7 @@ func TestManualCardDoesNotConsumeOrCollide(t *testing.T) {
 	petugas := addOfficer(t, db, "petugas", domain.RolePetugas)
 	pengantar := addOfficer(t, db, "pengantar", domain.RolePengantar)
 	// A hand-made card that happens to carry the number the system would give next.
-	m := storage.ManualCard{Form: testForm(50), RegNumber: "5171 100326 000001", IssuedOn: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), UserID: petugas}
+	m := storage.ManualCard{Form: testForm(50), RegNumber: "5171 100326 000001", IssuedOn: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), PengantarID: pengantar, UserID: petugas}
 	id, err := db.EnterManualCard(ctx, m)
 	if err != nil {
 		t.Fatal(err)

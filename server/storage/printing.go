@@ -37,6 +37,12 @@ const (
 var (
 	ErrStaleLease = errors.New("lease is not the job's current lease")
 	ErrBadState   = errors.New("print job is not in a state that allows this")
+	// ErrStationRevoked: the token is no longer a station's (disabled, rotated or removed).
+	ErrStationRevoked = errors.New("station token disabled, replaced or removed")
+	// ErrStationPaused: the station is paused and may not do this until resumed.
+	ErrStationPaused = errors.New("station is paused")
+	// ErrStationBusy: the station still has cards that may be in its printer.
+	ErrStationBusy = errors.New("station has unfinished print jobs")
 )
 
 // QueuePrintJob adds a print job for a card inside the caller's transaction (approval and reprint
@@ -77,14 +83,16 @@ func newSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+func newStationToken() string { return "ak1st_" + newSecret() }
+
 // AddStation registers a print station and returns its token. Only the token's hash is kept, so
 // the token is shown once.
 func (db *DB) AddStation(ctx context.Context, name string) (id int64, token string, err error) {
-	name = strings.TrimSpace(name)
+	name = domain.CleanText(name, 100) // shown on the operator page: no invisible characters
 	if name == "" {
 		return 0, "", errors.New("station name must not be empty")
 	}
-	token = "ak1st_" + newSecret()
+	token = newStationToken()
 	res, err := db.write.ExecContext(ctx, `INSERT INTO stations (name, token_hash, created_at) VALUES (?, ?, ?)`,
 		name, hashToken(token), formatTime(db.now()))
 	if err != nil {
@@ -127,6 +135,11 @@ func scanStation(row interface{ Scan(...any) error }) (*Station, error) {
 func (db *DB) StationByToken(ctx context.Context, token string) (*Station, error) {
 	return scanStation(db.read.QueryRowContext(ctx, `SELECT `+stationColumns+` FROM stations
 		WHERE token_hash = ? AND disabled = 0`, hashToken(token)))
+}
+
+// Station returns the station with the given id, or ErrNotFound.
+func (db *DB) Station(ctx context.Context, id int64) (*Station, error) {
+	return scanStation(db.read.QueryRowContext(ctx, `SELECT `+stationColumns+` FROM stations WHERE id = ?`, id))
 }
 
 // StationByName returns the station with the given name, or ErrNotFound.
@@ -193,6 +206,86 @@ func (db *DB) SetStationOptions(ctx context.Context, stationID int64, options ma
 			return ErrNotFound
 		}
 		return auditNoApp(ctx, tx, db.now(), actor, "station-options", fmt.Sprintf("station %d: %s", stationID, data))
+	})
+}
+
+// SetStationDisabled disables or enables a station. A disabled station's token is refused from now
+// on, and the jobs in its hands are taken back as when their lease runs out (queued again if the
+// card never left the server, to an operator check if it may be on paper): its agent can no longer
+// report on them, and other stations print the queued ones now rather than in LeaseDuration.
+func (db *DB) SetStationDisabled(ctx context.Context, stationID int64, disabled bool, actor string) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE stations SET disabled = ? WHERE id = ?`, disabled, stationID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotFound
+		}
+		action := "station-enable"
+		if disabled {
+			action = "station-disable"
+			if _, err := endLeases(ctx, tx, now, actor, "print-station-disabled", "station disabled", `station_id = ?`, stationID); err != nil {
+				return err
+			}
+		}
+		return auditNoApp(ctx, tx, now, actor, action, fmt.Sprintf("station %d", stationID))
+	})
+}
+
+// RotateStationToken gives a station a new token and returns it; only its hash is kept, so it is
+// shown once. The old token is refused from now on. Jobs in the station's hands stay its own: its
+// agent finishes and reports them once it runs with the new token.
+func (db *DB) RotateStationToken(ctx context.Context, stationID int64, actor string) (string, error) {
+	token := newStationToken()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE stations SET token_hash = ? WHERE id = ?`, hashToken(token), stationID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotFound
+		}
+		return auditNoApp(ctx, tx, db.now(), actor, "station-rotate-token", fmt.Sprintf("station %d", stationID))
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// RemoveStation deletes a station and its token. It refuses with ErrStationBusy while a job is in
+// the station's hands (claimed or sent) or waits for an operator check, which needs to know which
+// printer to look in: disable the station and settle those first. Past jobs stay but no longer
+// name the station; the audit row keeps its id and name.
+func (db *DB) RemoveStation(ctx context.Context, stationID int64, actor string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var name string
+		err := tx.QueryRowContext(ctx, `SELECT name FROM stations WHERE id = ?`, stationID).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var open int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM print_jobs WHERE station_id = ? AND state IN ('claimed', 'sent', 'needs_check')`,
+			stationID).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return fmt.Errorf("%w: %d", ErrStationBusy, open)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE print_jobs SET station_id = NULL WHERE station_id = ?`, stationID)
+		if err != nil {
+			return err
+		}
+		past, _ := res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM stations WHERE id = ?`, stationID); err != nil {
+			return err
+		}
+		return auditNoApp(ctx, tx, db.now(), actor, "station-remove", fmt.Sprintf("station %d %q removed; %d past jobs no longer name it", stationID, name, past))
 	})
 }
 
@@ -297,8 +390,15 @@ func (db *DB) ExpireLeases(ctx context.Context) (int, error) {
 }
 
 func expireLeases(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
+	return endLeases(ctx, tx, now, "system", "print-lease-expired", "lease expired", `lease_expires_at < ?`, formatTime(now))
+}
+
+// endLeases takes the jobs matching where (and still in a station's hands) back from their station:
+// to the queue when the card never left the server, to an operator check when it may be on paper.
+// cause says why, in the job's error and the audit row.
+func endLeases(ctx context.Context, tx *sql.Tx, now time.Time, actor, action, cause, where string, args ...any) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, state, card_id, pdf_sent_at IS NOT NULL FROM print_jobs
-		WHERE state IN ('claimed', 'sent') AND lease_expires_at < ?`, formatTime(now))
+		WHERE state IN ('claimed', 'sent') AND `+where, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -318,20 +418,20 @@ func expireLeases(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
 	}
 	rows.Close()
 	for _, e := range list {
-		to, why := PrintJobQueued, "lease expired before the station had the card: queued again"
+		to, why := PrintJobQueued, cause+" before the station had the card: queued again"
 		switch {
 		case e.state == string(domain.PrintSent):
-			to, why = string(domain.PrintNeedsCheck), "lease expired after the job was sent to the printer: needs operator check"
+			to, why = string(domain.PrintNeedsCheck), cause+" after the job was sent to the printer: needs operator check"
 		case e.pdfSent:
 			// The station had the card and went silent: it may be on paper with the report lost.
-			to, why = string(domain.PrintNeedsCheck), "lease expired after the station fetched the card: it may have printed it; needs operator check"
+			to, why = string(domain.PrintNeedsCheck), cause+" after the station fetched the card: it may have printed it; needs operator check"
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = ?, lease = NULL, lease_expires_at = NULL,
 			error = CASE WHEN ? = 'needs_check' THEN ? ELSE error END, updated_at = ? WHERE id = ? AND state = ?`,
 			to, to, why, formatTime(now), e.id, e.state); err != nil {
 			return 0, err
 		}
-		if err := auditJob(ctx, tx, now, "system", "print-lease-expired", e.id, e.state, to, why); err != nil {
+		if err := auditJob(ctx, tx, now, actor, action, e.id, e.state, to, why); err != nil {
 			return 0, err
 		}
 	}
@@ -347,16 +447,33 @@ func auditJob(ctx context.Context, tx *sql.Tx, at time.Time, actor, action strin
 
 // ClaimJob hands the oldest queued job to the station with a fresh lease; before that, a job the
 // station itself claimed more than ReclaimAfter ago and never reported on. It returns ErrNotFound
-// when there is nothing to print for this station (nothing queued, or the station is paused).
+// when there is nothing to print for this station (nothing queued, or the station is paused), and
+// ErrStationRevoked when the station is disabled or gone.
 func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) {
+	return db.claimJob(ctx, `id = ?`, stationID)
+}
+
+// ClaimJobByToken is ClaimJob for the station whose token this is. The token is checked in the
+// claim's own transaction, so a claim that waited while its token was disabled or replaced gets
+// ErrStationRevoked rather than a job.
+func (db *DB) ClaimJobByToken(ctx context.Context, token string) (*PrintJob, error) {
+	return db.claimJob(ctx, `token_hash = ?`, hashToken(token))
+}
+
+func (db *DB) claimJob(ctx context.Context, stationWhere string, arg any) (*PrintJob, error) {
 	now := db.now()
 	var jobID int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := expireLeases(ctx, tx, now); err != nil {
 			return err
 		}
+		var stationID int64
 		var paused bool
-		if err := tx.QueryRowContext(ctx, `SELECT paused FROM stations WHERE id = ?`, stationID).Scan(&paused); err != nil {
+		err := tx.QueryRowContext(ctx, `SELECT id, paused FROM stations WHERE disabled = 0 AND `+stationWhere, arg).Scan(&stationID, &paused)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrStationRevoked
+		}
+		if err != nil {
 			return err
 		}
 		if paused {
@@ -364,7 +481,7 @@ func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) 
 		}
 		// First a job this station claimed and then went silent about: see ReclaimAfter.
 		from, action := "claimed", "print-reclaim"
-		err := tx.QueryRowContext(ctx, `SELECT id FROM print_jobs WHERE state = 'claimed' AND station_id = ? AND updated_at < ?
+		err = tx.QueryRowContext(ctx, `SELECT id FROM print_jobs WHERE state = 'claimed' AND station_id = ? AND updated_at < ?
 			ORDER BY id LIMIT 1`, stationID, formatTime(now.Add(-ReclaimAfter))).Scan(&jobID)
 		if errors.Is(err, sql.ErrNoRows) {
 			from, action = "queued", "print-claim"
@@ -395,13 +512,14 @@ func (db *DB) printJobWrite(ctx context.Context, id int64) (*PrintJob, error) {
 	return scanPrintJob(db.write.QueryRowContext(ctx, printJobSelect+` WHERE j.id = ?`, id))
 }
 
-// JobForLease returns the job when lease is its current lease and it is still in the station's hands.
+// JobForLease returns the job when lease is its current lease and it is still in the station's hands
+// (claimed or sent: a finished job keeps its lease for repeated reports, but not its card).
 func (db *DB) JobForLease(ctx context.Context, stationID, jobID int64, lease string) (*PrintJob, error) {
 	j, err := db.printJobWrite(ctx, jobID)
 	if err != nil {
 		return nil, err
 	}
-	if lease == "" || j.Lease != lease || j.StationID != stationID {
+	if lease == "" || j.Lease != lease || j.StationID != stationID || (j.State != domain.PrintClaimed && j.State != domain.PrintSent) {
 		return nil, ErrStaleLease
 	}
 	return j, nil
@@ -479,21 +597,42 @@ func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, acto
 }
 
 // RecoverJob records what an agent knows about a job it lost the lease of but may have printed:
-// unless the job is already finished, it goes to needs_check for a person to decide.
+// unless the job is already finished, it goes to needs_check for a person to decide. Only the
+// station the job was last given to may do this; any other station gets ErrStaleLease. A queued
+// job is in nobody's hands (its card has not left the server since it was queued), so no station
+// can take it out of the queue. A paused station gets ErrStationPaused; its agent keeps the job
+// in its journal and tells the server again once resumed.
 func (db *DB) RecoverJob(ctx context.Context, stationID, jobID int64, note string, cupsJobID int64) error {
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var paused bool
+		err := tx.QueryRowContext(ctx, `SELECT paused FROM stations WHERE id = ? AND disabled = 0`, stationID).Scan(&paused)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrStationRevoked
+		}
+		if err != nil {
+			return err
+		}
+		if paused {
+			return ErrStationPaused
+		}
 		var current domain.PrintState
 		var station sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT state, station_id FROM print_jobs WHERE id = ?`, jobID).Scan(&current, &station)
+		err = tx.QueryRowContext(ctx, `SELECT state, station_id FROM print_jobs WHERE id = ?`, jobID).Scan(&current, &station)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if current.Final() || current == domain.PrintNeedsCheck {
-			return nil
+		if !station.Valid || station.Int64 != stationID {
+			return ErrStaleLease
+		}
+		switch {
+		case current.Final() || current == domain.PrintNeedsCheck:
+			return nil // already settled: a repeated or late recover
+		case current == domain.PrintQueued:
+			return ErrStaleLease
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'needs_check', lease = NULL, lease_expires_at = NULL,
 			cups_job_id = CASE WHEN ? > 0 THEN ? ELSE cups_job_id END, error = ?, updated_at = ? WHERE id = ? AND state = ?`,

@@ -79,6 +79,9 @@ func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Fo
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrStateChanged
 		}
+		if err := saveFormRows(ctx, tx, appID, f); err != nil {
+			return err
+		}
 		detail := "dilengkapi di anjungan"
 		if changed := changedFields(&old, f); len(changed) > 0 {
 			detail += "; diubah: " + strings.Join(changed, ", ")
@@ -98,11 +101,9 @@ func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Fo
 // changedFields names the form fields whose text differs, for the audit trail.
 func changedFields(old, new *domain.Form) []string {
 	var out []string
-	for _, st := range domain.Steps {
-		for _, name := range st.Fields {
-			if old.Value(name) != new.Value(name) {
-				out = append(out, name)
-			}
+	for _, name := range domain.AllFields() {
+		if old.Value(name) != new.Value(name) {
+			out = append(out, name)
 		}
 	}
 	if strings.Join(old.Languages, ",") != strings.Join(new.Languages, ",") {

@@ -17,6 +17,11 @@ var ErrUsernameTaken = errors.New("username already exists")
 
 // CreateUser adds an officer with an already hashed password and returns its id.
 func (db *DB) CreateUser(ctx context.Context, u domain.Officer, passwordHash string) (int64, error) {
+	// Names appear on every officer page and the full name on the card: no invisible characters.
+	u.Username, u.FullName = domain.CleanText(u.Username, 100), domain.CleanText(u.FullName, 100)
+	if u.Username == "" || u.FullName == "" {
+		return 0, errors.New("username and full name must not be empty")
+	}
 	now := formatTime(db.now())
 	res, err := db.write.ExecContext(ctx, `INSERT INTO users (username, full_name, nip, role, password_hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Username, u.FullName, u.NIP, string(u.Role), passwordHash, now, now)

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -46,10 +46,12 @@ func (s *Server) deskRoutes() []deskRoute {
 		{get, "/petugas/akun", everyone, s.accountPage},
 		{post, "/petugas/meja", desk, s.setDesk},
 		{get, "/petugas/pengguna", admin, s.usersPage},
+		{post, "/petugas/pengguna/:id/buka-kunci", admin, s.unlockUser},
 		{get, "/petugas/baru", desk, s.walkInForm},
 		{post, "/petugas/baru", desk, s.walkInSubmit},
 		{get, "/petugas/manual", desk, s.manualForm},
 		{post, "/petugas/manual", desk, s.manualSubmit},
+		{get, "/petugas/kode-pendidikan", desk, s.deskEduCodeOptions},
 		{get, "/petugas/permohonan/:id", watch, s.applicationPage},
 		{post, "/petugas/permohonan/:id/panggil", desk, s.callApplication},
 		{post, "/petugas/permohonan/:id/dokumen", desk, s.saveDocuments},
@@ -61,11 +63,15 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/permohonan/:id/kembalikan", desk, s.returnApplication},
 		{post, "/petugas/permohonan/:id/tolak", desk, s.rejectApplication},
 		{post, "/petugas/permohonan/:id/setujui", desk, s.approve},
+		{post, "/petugas/permohonan/:id/nik", desk, s.acceptNIK},
 		{get, "/petugas/cetak", printing, s.printPage},
 		{get, "/petugas/cetak/daftar", printing, s.printFragment},
 		{get, "/petugas/cetak/peristiwa", printing, s.printEvents},
 		{post, "/petugas/cetak/stasiun/:id/jeda", printing, s.toggleStation},
 		{post, "/petugas/cetak/stasiun/:id/pilihan", printing, s.stationOptions},
+		{post, "/petugas/cetak/stasiun/:id/nonaktif", printing, s.disableStation},
+		{post, "/petugas/cetak/stasiun/:id/token-baru", printing, s.rotateStationToken},
+		{post, "/petugas/cetak/stasiun/:id/hapus", printing, s.removeStation},
 		{post, "/petugas/cetak/tugas/:id/ulang", printing, s.retryPrint},
 		{post, "/petugas/cetak/tugas/:id/batal", printing, s.cancelPrint},
 		{post, "/petugas/cetak/tugas/:id/tercetak", printing, s.confirmPrinted},
@@ -194,18 +200,50 @@ func (s *Server) renderLogin(c *fiber.Ctx, username, message, desk string, statu
 	p := s.deskPage(c, "Masuk petugas", "")
 	p.Data["Username"] = username
 	p.Data["Message"] = message
-	p.Data["Next"] = safeNext(c.Query("lanjut", c.FormValue("lanjut")))
+	p.Data["Next"] = s.safeNext(c.Query("lanjut", c.FormValue("lanjut")))
 	p.Data["Desks"] = deskNumbers
 	p.Data["DeskChoice"] = desk
 	return c.Status(status).Render("desk/login", p, "layouts/officer")
 }
 
-// safeNext keeps the after-sign-in address inside the officer area.
-func safeNext(next string) string {
-	if strings.HasPrefix(next, "/petugas") && !strings.HasPrefix(next, "//") {
-		return next
+// safeNext keeps the after-sign-in address to a page of the officer area: a path that the route table
+// serves by GET, with its query re-encoded. Nothing else a request sent reaches the Location header:
+// not CR or LF (raw or percent-encoded), a second slash, a backslash, a scheme or a host.
+func (s *Server) safeNext(next string) string {
+	u, err := url.Parse(next) // refuses raw control characters
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || u.Fragment != "" {
+		return ""
+	}
+	for _, r := range s.deskRoutes() {
+		if r.Method == fiber.MethodGet && pathMatches(r.Path, u.Path) {
+			if q := u.Query(); len(q) > 0 {
+				return u.Path + "?" + q.Encode()
+			}
+			return u.Path
+		}
 	}
 	return ""
+}
+
+// pathMatches tells whether path is an address of the route pattern: literal segments equal, and
+// each :parameter one segment of lower-case letters, digits and hyphens.
+func pathMatches(pattern, path string) bool {
+	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(w, ":") {
+			if w != got[i] {
+				return false
+			}
+			continue
+		}
+		if got[i] == "" || len(got[i]) > 40 || strings.Trim(got[i], "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
@@ -216,9 +254,18 @@ func (s *Server) login(c *fiber.Ctx) error {
 		desk = "1"
 	}
 	ip := c.IP()
-	if wait := s.throttle.blocked(username, ip, s.now()); wait > 0 {
-		return &PublicError{fiber.StatusTooManyRequests, fmt.Sprintf(
-			"Terlalu banyak percobaan masuk yang salah. Akun ini dikunci sementara; coba lagi dalam %d menit atau hubungi admin.", int(wait.Minutes())+1)}
+	// Counted before the password is compared, in one transaction with the check: parallel guesses
+	// are counted one after another and the ones past the limit never reach the comparison.
+	wait, err := s.db.CountSignInAttempt(c.UserContext(), username, ip, s.accountLimit, s.addressLimit)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		s.log.Warn("sign-in refused: too many attempts", "username", username, "ip", ip, "wait", wait)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		return s.renderLogin(c, username, fmt.Sprintf("Terlalu banyak percobaan masuk yang salah untuk akun ini atau dari perangkat ini. "+
+			"Tunggu %s lalu coba lagi. Jika Anda lupa kata sandi atau tidak bisa menunggu, minta admin membuka kunci akun Anda.",
+			signInWaitText(wait)), desk, fiber.StatusTooManyRequests)
 	}
 	u, hash, err := s.db.UserForLogin(c.UserContext(), username)
 	ok := false
@@ -231,15 +278,15 @@ func (s *Server) login(c *fiber.Ctx) error {
 		ok = domain.CheckPassword(hash, password) && !u.Disabled
 	}
 	if !ok {
-		delay := s.throttle.fail(username, ip, s.now())
 		s.log.Warn("sign-in failed", "username", username, "ip", ip)
 		if err := s.db.AuditEvent(c.UserContext(), "ip:"+ip, "sign-in-failed", "username "+strings.ToValidUTF8(username, "?")); err != nil {
 			return err
 		}
-		time.Sleep(delay) // slows down guessing; the lock above stops it
 		return s.renderLogin(c, username, "Nama pengguna atau kata sandi salah.", desk, fiber.StatusUnprocessableEntity)
 	}
-	s.throttle.succeed(username)
+	if err := s.db.SignInSucceeded(c.UserContext(), username, ip); err != nil {
+		return err
+	}
 	token := randomToken()
 	if err := s.db.CreateSession(c.UserContext(), token, u.ID, desk, s.now().Add(s.opts.SessionMax)); err != nil {
 		return err
@@ -250,7 +297,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := s.db.AuditEvent(c.UserContext(), actorOf(u), "sign-in", "meja "+desk+", ip "+ip); err != nil {
 		return err
 	}
-	to := safeNext(c.FormValue("lanjut"))
+	to := s.safeNext(c.FormValue("lanjut"))
 	if to == "" {
 		to = homeFor(u.Role)
 	}
@@ -306,88 +353,59 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := s.deskPage(c, "Pengguna", "pengguna")
-	p.Data["Users"] = users
-	return c.Render("desk/users", p, "layouts/officer")
-}
-
-// loginThrottle slows down and then stops password guessing, per account and per address. It lives
-// in memory: a restart forgets it, which only gives a guesser a few more tries.
-type loginThrottle struct {
-	mu    sync.Mutex
-	unit  time.Duration // the delay added per failure beyond the first two
-	fails map[string]*loginFailures
-}
-
-type loginFailures struct {
-	n      int
-	last   time.Time
-	locked time.Time
-}
-
-const (
-	throttleWindow  = 15 * time.Minute // failures older than this are forgotten
-	lockFor         = 15 * time.Minute
-	accountLockAt   = 5  // wrong passwords in a row on one account
-	addressLockAt   = 20 // wrong passwords from one address (an office shares one address)
-	slowAfter       = 2
-	maxSlowdownUnit = 4
-)
-
-func newLoginThrottle(unit time.Duration) *loginThrottle {
-	return &loginThrottle{unit: unit, fails: map[string]*loginFailures{}}
-}
-
-func (t *loginThrottle) blocked(username, ip string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var wait time.Duration
-	for _, k := range []string{"u:" + username, "ip:" + ip} {
-		if f := t.fails[k]; f != nil && now.Before(f.locked) && f.locked.Sub(now) > wait {
-			wait = f.locked.Sub(now)
-		}
+	counts, err := s.db.AccountSignInCounts(c.UserContext())
+	if err != nil {
+		return err
 	}
-	return wait
-}
-
-// fail counts a wrong password and returns how long to hold the answer back.
-func (t *loginThrottle) fail(username, ip string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.fails) > 10000 {
-		for k, f := range t.fails {
-			if now.Sub(f.last) > throttleWindow && now.After(f.locked) {
-				delete(t.fails, k)
+	now := s.now()
+	rows := make([]userRow, len(users))
+	for i, u := range users {
+		rows[i] = userRow{Officer: u}
+		if n, ok := counts[u.Username]; ok && s.accountLimit.Active(n.Last, now) {
+			rows[i].Tries = n.Tries
+			if wait := s.accountLimit.Left(n.Tries, n.Last, now); wait > 0 {
+				rows[i].Wait = signInWaitText(wait)
 			}
 		}
 	}
-	worst := 0
-	for _, k := range []struct {
-		key    string
-		lockAt int
-	}{{"u:" + username, accountLockAt}, {"ip:" + ip, addressLockAt}} {
-		f := t.fails[k.key]
-		if f == nil || now.Sub(f.last) > throttleWindow {
-			f = &loginFailures{}
-			t.fails[k.key] = f
-		}
-		f.n++
-		f.last = now
-		if f.n >= k.lockAt {
-			f.locked = now.Add(lockFor)
-		}
-		if k.key[0] == 'u' {
-			worst = f.n
-		}
-	}
-	if worst <= slowAfter {
-		return 0
-	}
-	return time.Duration(min(worst-slowAfter, maxSlowdownUnit)) * t.unit
+	p := s.deskPage(c, "Pengguna", "pengguna")
+	p.Data["Users"] = rows
+	p.Data["Free"], p.Data["MaxWait"] = s.accountLimit.Free, signInWaitText(s.accountLimit.Max)
+	return c.Render("desk/users", p, "layouts/officer")
 }
 
-func (t *loginThrottle) succeed(username string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.fails, "u:"+username)
+// userRow is an account on the users page with its count of sign-in attempts.
+type userRow struct {
+	domain.Officer
+	Tries int    // sign-in attempts counted since the last success
+	Wait  string // how long the next attempt must still wait; empty when it need not
+}
+
+// unlockUser clears an account's sign-in attempts, for an officer held back by someone guessing.
+func (s *Server) unlockUser(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.db.User(c.UserContext(), id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.db.UnlockSignIn(c.UserContext(), u.Username, actorOf(officerOf(c))); err != nil {
+		return err
+	}
+	s.log.Info("sign-in unlocked", "username", u.Username, "by", officerOf(c).Username)
+	return c.Redirect("/petugas/pengguna", fiber.StatusSeeOther)
+}
+
+// signInWaitText says a sign-in wait the way an officer reads it: seconds under a minute, whole minutes
+// (rounded up) above.
+func signInWaitText(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d detik", int((d+time.Second-1)/time.Second))
+	}
+	return fmt.Sprintf("%d menit", int((d+time.Minute-1)/time.Minute))
 }

@@ -57,8 +57,18 @@ func valueOf(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
+// startForm goes from the welcome screen to the first step of the form as a person does.
+func startForm(base string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Navigate(base+"/"), chromedp.WaitVisible(`.greeting`),
+		chromedp.Click(`a[href="/layanan/baru"]`), chromedp.WaitVisible(`.checklist`),
+		chromedp.Click(`label.check:has(input[value=ktp])`), chromedp.Click(`label.check:has(input[value=foto])`), chromedp.Click(`label.check:has(input[value=ijazah])`),
+		chromedp.Click(`.actions button[type=submit]`), chromedp.WaitVisible(`#f-nik`))
+}
+
 // TestKioskCompleteApplication walks the kiosk as a job seeker on the portrait touch screen: wrong NIK,
-// NIK that disagrees with the birth date, a missing required field, then a complete submission.
+// NIK that disagrees with the birth date, a missing required field, an S1 graduate's education
+// history with its IPK code, training, work experience with its sector, the wishes with the target
+// company, and the review with remarks, declaration and consent, then a complete submission.
 func TestKioskCompleteApplication(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := testbrowser.New(t, 1080, 1920, true)
@@ -78,8 +88,9 @@ func TestKioskCompleteApplication(t *testing.T) {
 		t.Fatalf("missing documents list = %q", missing)
 	}
 	shot("03-missing")
-	testbrowser.Step(t, ctx, "back to requirements", chromedp.Navigate(srv.URL+"/layanan/baru"), chromedp.WaitVisible(`.checklist`),
-		chromedp.Click(`label.check:has(input[value=ktp])`), chromedp.Click(`label.check:has(input[value=foto])`), chromedp.Click(`label.check:has(input[value=ijazah])`),
+	testbrowser.Step(t, ctx, "back to requirements", chromedp.Click(`#kembali-dokumen`), chromedp.WaitVisible(`.checklist`),
+		testbrowser.HTMXSettled(),
+		chromedp.Click(`label.check:has(input[value=foto])`), chromedp.Click(`label.check:has(input[value=ijazah])`),
 		chromedp.Click(`.actions button[type=submit]`), chromedp.WaitVisible(`#f-nik`))
 
 	// Step 1 with a NIK of 15 digits: the message names the count, and the name typed stays.
@@ -128,60 +139,94 @@ func TestKioskCompleteApplication(t *testing.T) {
 	testbrowser.Step(t, ctx, "contact",
 		fill(`#f-phone`, "0812-3456-7890"), fill(`#f-email`, "ayu.lestari@example.com"),
 		chromedp.Click(`input[name=marital][value="Belum Kawin"] + span`),
-		chromedp.Click(`input[name=religion][value=Hindu] + span`), fill(`#f-height`, "158"), next("Pendidikan"))
-	testbrowser.Step(t, ctx, "education",
-		choose(`#f-edu_level`, "SMK"), fill(`#f-edu_school`, "SMK Negeri 1 Denpasar"), fill(`#f-edu_major`, "Akuntansi"),
-		fill(`#f-edu_year`, "2019"), fill(`#f-training_name_1`, "Kursus Komputer Perkantoran"), fill(`#f-training_year_1`, "2020"))
+		chromedp.Click(`input[name=religion][value=Hindu] + span`), fill(`#f-height`, "158"), next("Pendidikan terakhir"))
+
+	// The highest level first; the IPK code list follows the level, grouped by field.
+	testbrowser.Step(t, ctx, "education level", choose(`#f-edu_level`, "S1"),
+		testbrowser.Void(chromedp.Poll[bool](`!!document.querySelector("#f-edu_code optgroup[label='Sosial dan Budaya'] option[value='6501']")`)),
+		testbrowser.HTMXSettled())
+	testbrowser.Step(t, ctx, "education", choose(`#f-edu_code`, "6501"), fill(`#f-edu_school`, "Universitas Udayana"),
+		fill(`#f-edu_major`, "Ekonomi Pembangunan"), fill(`#f-edu_year`, "2023"))
 	shot("07-education")
-	testbrowser.Step(t, ctx, "education next", next("Bahasa"))
+	testbrowser.Step(t, ctx, "education next", next("Riwayat pendidikan"))
+	// SD to SMA are asked of an S1 graduate; the diploma rows are there if needed.
+	testbrowser.Step(t, ctx, "history missing SMA", fill(`#f-hist_sd_school`, "SD Negeri 2 Dauh Puri"), fill(`#f-hist_sd_year`, "2013"),
+		fill(`#f-hist_sltp_school`, "SMP Negeri 1 Denpasar"), fill(`#f-hist_sltp_year`, "2016"),
+		chromedp.Click(`button[value=lanjut]`), chromedp.WaitVisible(`#e-hist_slta_school`))
+	shot("08-history-error")
+	testbrowser.Step(t, ctx, "history", fill(`#f-hist_slta_school`, "SMA Negeri 1 Denpasar"), fill(`#f-hist_slta_major`, "IPS"),
+		fill(`#f-hist_slta_year`, "2019"))
+	shot("09-history")
+	testbrowser.Step(t, ctx, "history next", next("Pelatihan"))
+	testbrowser.Step(t, ctx, "training", fill(`#f-training_name_1`, "Kursus Komputer Perkantoran"),
+		fill(`#f-training_institution_1`, "LPK Widya Dharma"), fill(`#f-training_year_1`, "2020"))
+	shot("10-training")
+	testbrowser.Step(t, ctx, "training next", next("Bahasa"))
 	testbrowser.Step(t, ctx, "languages", chromedp.Click(`input[value=Inggris] + span`), chromedp.Click(`input[value=Jepang] + span`))
-	shot("08-languages")
+	shot("11-languages")
 	testbrowser.Step(t, ctx, "languages next", next("Pengalaman"))
 	testbrowser.Step(t, ctx, "experience",
-		fill(`#f-exp_position_1`, "Kasir"), fill(`#f-exp_employer_1`, "Toko Sinar Jaya"), fill(`#f-exp_years_1`, "1"),
-		fill(`#f-exp_months_1`, "6"))
-	shot("09-experience")
+		fill(`#f-exp_position_1`, "Kasir"), fill(`#f-exp_employer_1`, "Toko Sinar Jaya"), choose(`#f-exp_sector_1`, "G"),
+		fill(`#f-exp_years_1`, "1"), fill(`#f-exp_months_1`, "6"))
+	shot("12-experience")
 	testbrowser.Step(t, ctx, "experience next", next("Pekerjaan yang diinginkan"))
 	testbrowser.Step(t, ctx, "wishes", choose(`#f-desired_kbji`, "4"), fill(`#f-desired_position`, "Staf administrasi"),
-		chromedp.Click(`input[name=desired_location][value=lokal] + span`), fill(`#f-desired_wage`, "3500000"))
-	shot("10-wishes")
-	testbrowser.Step(t, ctx, "wishes next", next("Keterangan"))
-	shot("11-remarks")
-	testbrowser.Step(t, ctx, "remarks next", next("Periksa kembali"))
+		choose(`#f-desired_kbli`, "I"), fill(`#f-target_company`, "Hotel Inna Bali Heritage"),
+		chromedp.Click(`input[name=desired_location][value=lokal] + span`), fill(`#f-desired_wage`, "4500000"))
+	if v := valueOf(t, ctx, "#f-desired_wage"); v != "4.500.000" {
+		t.Errorf("wage box shows %q while typed, want 4.500.000", v)
+	}
+	shot("13-wishes")
+	testbrowser.Step(t, ctx, "wishes next", next("Periksa kembali"))
 	review := textOf(t, ctx, "main")
-	for _, want := range []string{"5171034708010001", "Ni Made Ayu Lestari", "7 Agustus 2001", "Dauh Puri Kangin", "Denpasar Barat", "08123456789", "SMK Negeri 1 Denpasar", "Kasir"} {
-		if want == "08123456789" {
-			want = "0812-3456-7890" // shown as typed until submission normalises it
-		}
-		if !strings.Contains(review, want) && !strings.Contains(review, strings.ReplaceAll(want, "5171034708010001", "5171 0347 0801 0001")) {
+	for _, want := range []string{"5171 0347 0801 0001", "Ni Made Ayu Lestari", "7 Agustus 2001", "Dauh Puri Kangin", "Denpasar Barat",
+		"0812-3456-7890", // shown as typed until submission normalises it
+		"SD Negeri 2 Dauh Puri", "SMP Negeri 1 Denpasar", "SMA Negeri 1 Denpasar, IPS (lulus 2019)",
+		"Universitas Udayana, Ekonomi Pembangunan (lulus 2023)", "6501 · EKONOMI", "LPK Widya Dharma",
+		"Kasir", "Perdagangan Besar", "Hotel Inna Bali Heritage", "Penyediaan Akomodasi",
+		"Rp 4.500.000", // trial: the wage showed as "Rp 4500000"
+		"Undang-Undang Nomor 27 Tahun 2022"} {
+		if !strings.Contains(review, want) {
 			t.Errorf("review screen lacks %q", want)
 		}
 	}
-	shot("12-review")
+	shot("14-review")
 
 	// "Ubah" goes back to a step and returns to the review screen.
 	testbrowser.Step(t, ctx, "change phone from review", chromedp.Click(`a[href="/daftar/kontak?kembali=periksa"]`),
 		chromedp.WaitVisible(`#f-phone`), fill(`#f-phone`, "+62 812 3456 7891"), next("Periksa kembali"))
-	testbrowser.Step(t, ctx, "submit", chromedp.Click(`form[action="/daftar/kirim"] button[type=submit]`), chromedp.WaitVisible(`[data-ticket]`))
+	// The remarks are on the review screen now; sending without the declaration ticked is refused
+	// and keeps what was typed.
+	testbrowser.Step(t, ctx, "remarks and send without the tick", fill(`#f-remarks`, "Bisa mulai bekerja bulan depan"),
+		chromedp.Click(`#kirim`), chromedp.WaitVisible(`#e-agreed`))
+	if v := valueOf(t, ctx, "#f-remarks"); v != "Bisa mulai bekerja bulan depan" {
+		t.Fatalf("remarks lost after the refusal: %q", v)
+	}
+	shot("15-review-not-agreed")
+	testbrowser.Step(t, ctx, "submit", chromedp.Click(`label.check:has(#f-setuju)`), chromedp.Click(`#kirim`), chromedp.WaitVisible(`[data-ticket]`))
 	ticket := textOf(t, ctx, "[data-ticket]")
 	if ticket != "A-001" {
 		t.Fatalf("ticket = %q, want A-001", ticket)
 	}
 	code := textOf(t, ctx, "[data-code]")
-	shot("13-done")
+	shot("16-done")
 
 	app, err := srv.DB.ApplicationByCode(context.Background(), code)
 	if err != nil {
 		t.Fatalf("submitted application not stored: %v", err)
 	}
-	if app.State != domain.StateSubmitted || app.NIK != "5171034708010001" || app.Form.Phone != "081234567891" ||
-		app.Form.Kelurahan != "Dauh Puri Kangin" || app.Form.Experiences[0].Employer != "Toko Sinar Jaya" {
+	f := app.Form
+	if app.State != domain.StateSubmitted || app.NIK != "5171034708010001" || f.Phone != "081234567891" ||
+		f.Kelurahan != "Dauh Puri Kangin" || f.Experiences[0].Employer != "Toko Sinar Jaya" || f.Experiences[0].Sector != "G" ||
+		f.EduCode != "6501" || len(f.Education()) != 4 || f.Trainings[0].Institution != "LPK Widya Dharma" ||
+		f.TargetCompany != "Hotel Inna Bali Heritage" || f.DesiredSector != "I" || f.DesiredWage != "4500000" ||
+		f.Remarks != "Bisa mulai bekerja bulan depan" || !f.Agreed {
 		t.Fatalf("stored application = %+v", app)
 	}
 
 	// "Selesai" forgets the person: the first step is empty again.
 	testbrowser.Step(t, ctx, "finish", chromedp.Click(`.done button[type=submit]`), chromedp.WaitVisible(`.greeting`),
-		chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-nik`))
+		startForm(srv.URL))
 	if v := valueOf(t, ctx, "#f-nik"); v != "" {
 		t.Fatalf("next person sees NIK %q", v)
 	}
@@ -191,12 +236,12 @@ func TestKioskCompleteApplication(t *testing.T) {
 		chromedp.Click(`a[href="/layanan/cek"]`), chromedp.WaitVisible(`#f-nomor`),
 		fill(`#f-nomor`, strings.ToLower(strings.ReplaceAll(code, "-", ""))),
 		choose(`#f-birth_day`, "7"), choose(`#f-birth_month`, "8"), choose(`#f-birth_year`, "2001"))
-	shot("14-status-form")
+	shot("17-status-form")
 	testbrowser.Step(t, ctx, "status result", chromedp.Click(`button[type=submit].btn-primary`), chromedp.WaitVisible(`.status-text`))
 	if s := textOf(t, ctx, ".status-text"); !strings.Contains(s, "Menunggu dipanggil") {
 		t.Fatalf("status text = %q", s)
 	}
-	shot("15-status-result")
+	shot("18-status-result")
 }
 
 // TestKioskIdleReset leaves the kiosk untouched mid-form: it warns, counts down, deletes the draft on
@@ -204,7 +249,7 @@ func TestKioskCompleteApplication(t *testing.T) {
 func TestKioskIdleReset(t *testing.T) {
 	srv := newTestServer(t, Options{KioskIdle: time.Second, KioskWarn: 2 * time.Second})
 	ctx := testbrowser.New(t, 1080, 1920, true)
-	testbrowser.Step(t, ctx, "start form", chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-nik`),
+	testbrowser.Step(t, ctx, "start form", startForm(srv.URL),
 		fill(`#f-nik`, "5171034708010001"), fill(`#f-full_name`, "Ni Made Ayu"),
 		chromedp.Click(`button[value=lanjut]`), chromedp.WaitVisible(`#e-birth_date`))
 	if n := countDrafts(t, srv); n != 1 {
@@ -225,7 +270,7 @@ func TestKioskIdleReset(t *testing.T) {
 	if n := countDrafts(t, srv); n != 0 {
 		t.Fatalf("drafts after idle reset = %d, want 0", n)
 	}
-	testbrowser.Step(t, ctx, "form is empty", chromedp.Navigate(srv.URL+"/daftar/identitas"), chromedp.WaitVisible(`#f-nik`))
+	testbrowser.Step(t, ctx, "form is empty", startForm(srv.URL))
 	if v := valueOf(t, ctx, "#f-nik"); v != "" {
 		t.Fatalf("NIK survived the reset: %q", v)
 	}

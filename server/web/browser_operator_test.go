@@ -90,14 +90,16 @@ func TestOperatorPage(t *testing.T) {
 		`document.querySelector('[data-station-state]')?.textContent?.includes("Siap")`)))
 
 	unknownID := strconv.FormatInt(unknown.PrintJobID, 10)
-	testbrowser.Step(t, ctx, "confirm the card came out", testbrowser.HTMXSettled(), chromedp.Click(`[data-confirm-printed="`+unknownID+`"]`),
-		testbrowser.Void(chromedp.Poll[bool](`document.querySelector('tr[data-job="`+unknownID+`"] [data-job-state]')?.dataset.jobState === "printed"`)))
+	// A live refresh can replace the row between the wait and the tap; the button then submits as a
+	// plain form (the page reloads with the same result), so wait across a reload.
+	testbrowser.Step(t, ctx, "confirm the card came out", testbrowser.HTMXSettled(), chromedp.Click(`[data-confirm-printed="`+unknownID+`"]`))
+	testbrowser.WaitAcrossReload(t, ctx, "confirmed", `document.querySelector('tr[data-job="`+unknownID+`"] [data-job-state]')?.dataset.jobState === "printed"`)
 	if s := jobState(t, srv, unknown.PrintJobID); s != domain.PrintPrinted {
 		t.Fatalf("confirmed job is %s", s)
 	}
 	failedID := strconv.FormatInt(failed.PrintJobID, 10)
-	testbrowser.Step(t, ctx, "retry the failed job", testbrowser.HTMXSettled(), chromedp.Click(`[data-retry="`+failedID+`"]`),
-		testbrowser.Void(chromedp.Poll[bool](`document.querySelector('tr[data-job="`+failedID+`"] [data-job-state]')?.dataset.jobState === "queued"`)))
+	testbrowser.Step(t, ctx, "retry the failed job", testbrowser.HTMXSettled(), chromedp.Click(`[data-retry="`+failedID+`"]`))
+	testbrowser.WaitAcrossReload(t, ctx, "retried", `document.querySelector('tr[data-job="`+failedID+`"] [data-job-state]')?.dataset.jobState === "queued"`)
 
 	// Reprint the confirmed card: it needs a reason, voids the old card and queues a new serial.
 	testbrowser.Step(t, ctx, "open reprint", testbrowser.HTMXSettled(), chromedp.Click(`tr[data-job="`+unknownID+`"] details.reprint summary`),

@@ -33,7 +33,8 @@ func (s *Server) initDesk() {
 		s.opts.LoginDelay = time.Second
 	}
 	s.events = newBroker(s.db, s.log)
-	s.throttle = newLoginThrottle(s.opts.LoginDelay)
+	s.accountLimit, s.addressLimit = domain.AccountSignInLimit, domain.AddressSignInLimit
+	s.accountLimit.Unit, s.addressLimit.Unit = s.opts.LoginDelay, s.opts.LoginDelay
 }
 
 func isDeskPath(p string) bool {
@@ -140,8 +141,12 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 	p.Data["Filter"] = f
 	p.Data["State"] = state
 	p.Data["States"] = stateFilters
+	p.Data["Days"] = s.queueDays(f.Day)
 	p.Data["Rows"] = s.queueRows(page.Items)
 	p.Data["Pager"] = newPager(page, f, state)
+	if p.Data["NIKCheck"], err = s.nikChecks(c.UserContext(), page.Items); err != nil {
+		return err
+	}
 	p.Data["CanDesk"] = canDesk(officerOf(c))
 	p.Data["CSRF"] = p.CSRF
 	c.Set("Vary", "HX-Request")
@@ -153,8 +158,12 @@ func (s *Server) queueFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	checks, err := s.nikChecks(c.UserContext(), page.Items)
+	if err != nil {
+		return err
+	}
 	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(page.Items), "Pager": newPager(page, f, state),
-		"CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c))})
+		"CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c)), "NIKCheck": checks})
 }
 
 // pager says which rows of the queue are shown, how many are not, and links to the other pages
@@ -205,6 +214,26 @@ func angka(n int) string {
 		s = s[:i] + "." + s[i:]
 	}
 	return s
+}
+
+// nikChecks marks the applications whose NIK disagrees with the birth date or sex and that no
+// officer has accepted yet: "NIK perlu dicek" in the queue.
+func (s *Server) nikChecks(ctx context.Context, items []storage.QueueItem) (map[int64]bool, error) {
+	var ids []int64
+	for _, it := range items {
+		if it.Form.NIKMismatch() != nil {
+			ids = append(ids, it.ID)
+		}
+	}
+	accepted, err := s.db.AcceptedNIKs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = !accepted[id]
+	}
+	return out, nil
 }
 
 type queueRow struct {
@@ -269,8 +298,7 @@ func (s *Server) applicationPage(c *fiber.Ctx) error {
 	p.Data["StateLabel"] = stateLabel(a.State)
 	p.Data["SourceLabel"] = sourceLabel(a.Source)
 	p.Data["CanDesk"] = canDesk(officerOf(c))
-	p.Data["AtDesk"] = a.State == domain.StateSubmitted || a.State == domain.StateResubmitted || a.State == domain.StateCalled ||
-		a.State == domain.StateReturned || a.State == domain.StateVerified || a.State == domain.StatePhotographed
+	p.Data["AtDesk"] = a.State.AtDesk()
 	svc, _ := domain.FindService("baru")
 	ticked := map[string]bool{}
 	for _, d := range a.Documents {
@@ -281,6 +309,19 @@ func (s *Server) applicationPage(c *fiber.Ctx) error {
 	p.Data["DocsComplete"] = hasAllDocs(a.Documents)
 	p.Data["Warnings"] = a.Form.Warnings(s.rules())
 	p.Data["Summary"] = formSummary(&a.Form)
+	nikReady := true
+	if m := a.Form.NIKMismatch(); m != nil {
+		accepted, err := s.db.AcceptedNIK(c.UserContext(), a.ID)
+		if err != nil {
+			return err
+		}
+		p.Data["NIKMismatch"] = m.Message
+		p.Data["NIKAccepted"] = accepted
+		p.Data["NIKAsOnKTP"] = a.Form.NIKAsOnKTP
+		p.Data["NIKReasons"] = nikAcceptReasons
+		nikReady = accepted != nil
+	}
+	p.Data["NIKReady"] = nikReady
 	p.Data["ReturnReasons"] = domain.ReturnReasons
 	p.Data["RejectReasons"] = domain.RejectReasons
 	pengantar, err := s.db.Users(c.UserContext(), domain.RolePengantar)
@@ -352,30 +393,11 @@ func formSummary(f *domain.Form) []summaryRow {
 	if f.RT != "" || f.RW != "" {
 		addr += ", RT " + f.RT + "/RW " + f.RW
 	}
-	edu := f.EduLevel
-	if f.EduMajor != "" {
-		edu += " " + f.EduMajor
-	}
-	if f.EduSchool != "" {
-		edu += ", " + f.EduSchool
-	}
-	if f.EduYear != "" {
-		edu += " (" + f.EduYear + ")"
-	}
-	var exp []string
-	for _, x := range f.Experiences {
-		if x.Position != "" {
-			exp = append(exp, x.Position+" di "+x.Employer)
-		}
-	}
-	if f.NeverWorked || len(exp) == 0 {
-		exp = []string{"Belum pernah bekerja"}
-	}
 	langs := strings.Join(f.Languages, ", ")
 	if f.LanguageOther != "" {
 		langs = strings.TrimPrefix(langs+", "+f.LanguageOther, ", ")
 	}
-	return []summaryRow{
+	rows := []summaryRow{
 		{"NIK", f.NIK},
 		{"Nama lengkap", f.FullName},
 		{"Tempat, tgl lahir", f.BirthPlace + ", " + birth},
@@ -383,11 +405,64 @@ func formSummary(f *domain.Form) []summaryRow {
 		{"Alamat", addr + ", " + f.Kelurahan + ", " + f.KecamatanName()},
 		{"HP / e-mail", strings.TrimSuffix(f.Phone+" / "+f.Email, " / ")},
 		{"Status, agama", f.Marital + ", " + f.Religion},
-		{"Pendidikan", edu},
-		{"Bahasa asing", langs},
-		{"Pengalaman", strings.Join(exp, "; ")},
-		{"Pekerjaan diinginkan", domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI) + strings.TrimSuffix(" — "+f.DesiredPosition, " — ")},
 	}
+	for _, e := range f.Education() {
+		v := strings.Join(nonEmpty(e.School, e.Major), ", ")
+		if e.Year != "" {
+			v += " (" + e.Year + ")"
+		}
+		rows = append(rows, summaryRow{"Pendidikan " + e.Level, v})
+	}
+	rows = append(rows, summaryRow{"Kode pendidikan", domain.EducationCodeLabel(f.EduCode)})
+	for _, t := range f.Trainings {
+		if t.Name != "" {
+			rows = append(rows, summaryRow{"Pelatihan", strings.Join(nonEmpty(t.Name, t.Institution), ", ") + " (" + t.Year + ")"})
+		}
+	}
+	rows = append(rows, summaryRow{"Bahasa asing", langs})
+	worked := false
+	for _, x := range f.Experiences {
+		if x.Position == "" {
+			continue
+		}
+		worked = true
+		v := x.Position + " di " + x.Employer
+		if x.Sector != "" {
+			v += " (KBLI " + x.Sector + ")"
+		}
+		if x.Years != "" || x.Months != "" {
+			v += ", " + strings.TrimSpace(strings.TrimSuffix(x.Years+" th", " th")+" "+strings.TrimSuffix(x.Months+" bln", " bln"))
+		}
+		rows = append(rows, summaryRow{"Pengalaman", v})
+	}
+	if !worked {
+		rows = append(rows, summaryRow{"Pengalaman", "Belum pernah bekerja"})
+	}
+	wage := ""
+	if f.DesiredWage != "" {
+		wage = formatRupiah(f.DesiredWage) + " per bulan"
+	}
+	sector := ""
+	if f.DesiredSector != "" {
+		sector = f.DesiredSector + " · " + domain.LabelOf(domain.KBLISections, f.DesiredSector)
+	}
+	return append(rows,
+		summaryRow{"Pekerjaan diinginkan", domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI) + strings.TrimSuffix(" — "+f.DesiredPosition, " — ")},
+		summaryRow{"Bidang usaha diinginkan", sector},
+		summaryRow{"Perusahaan dituju", f.TargetCompany},
+		summaryRow{"Lokasi, upah", strings.Trim(domain.LabelOf(domain.DesiredLocations, f.DesiredLocation)+strings.TrimSuffix(" ("+f.DesiredCountry+")", " ()")+", "+wage, ", ")},
+		summaryRow{"Keterangan", f.Remarks},
+	)
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (s *Server) deskError(err error) error {
@@ -461,14 +536,12 @@ func containsStr(list []string, v string) bool {
 	return false
 }
 
-// reason reads the chosen or typed reason for returning or rejecting.
+// reason reads the chosen or typed reason for returning or rejecting; the job seeker reads it back
+// at the kiosk, so it is cleaned like the form.
 func reason(c *fiber.Ctx) string {
-	r := strings.TrimSpace(c.FormValue("alasan_lain"))
+	r := domain.CleanText(c.FormValue("alasan_lain"), 300)
 	if r == "" {
-		r = strings.TrimSpace(c.FormValue("alasan"))
-	}
-	if len([]rune(r)) > 300 {
-		r = string([]rune(r)[:300])
+		r = domain.CleanText(c.FormValue("alasan"), 300)
 	}
 	return r
 }
@@ -493,6 +566,33 @@ func (s *Server) closeApplication(c *fiber.Ctx, missing string,
 	}
 	seen := domain.State(c.FormValue("keadaan"))
 	if err := do(c.UserContext(), a.ID, officerOf(c).ID, seen, r); err != nil {
+		return s.deskError(err)
+	}
+	s.events.notify()
+	return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+}
+
+// nikAcceptReasons are the usual reasons an officer accepts a NIK that disagrees with the birth date.
+var nikAcceptReasons = []string{
+	"KTP asli diperiksa: NIK sesuai KTP, tanggal lahir pernah dikoreksi Dukcapil (NIK tidak berubah)",
+	"KTP asli diperiksa: NIK dan tanggal lahir sesuai KTP",
+}
+
+// acceptNIK records that the officer saw the KTP and accepts a NIK that disagrees with the birth
+// date or sex, with the reason; approval waits for this (or for a correction of the data).
+func (s *Server) acceptNIK(c *fiber.Ctx) error {
+	a, err := s.appID(c)
+	if err != nil {
+		return err
+	}
+	if a.Form.NIKMismatch() == nil {
+		return &PublicError{fiber.StatusUnprocessableEntity, "NIK permohonan ini sudah sesuai dengan tanggal lahir dan jenis kelamin."}
+	}
+	r := reason(c)
+	if r == "" {
+		return &PublicError{fiber.StatusUnprocessableEntity, "Pilih atau tulis alasan menerima NIK ini."}
+	}
+	if err := s.db.AcceptNIK(c.UserContext(), a.ID, officerOf(c).ID, domain.State(c.FormValue("keadaan")), r); err != nil {
 		return s.deskError(err)
 	}
 	s.events.notify()

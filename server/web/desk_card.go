@@ -4,71 +4,33 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"image"
 	"image/jpeg"
-	_ "image/png" // photos may be uploaded as PNG
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	_ "golang.org/x/image/webp" // and as WebP (phones)
 
 	"ak1/server/card"
 	"ak1/server/domain"
 	"ak1/server/storage"
 )
 
-// The card's photo box is 3×4 cm; at the printer's 300 dpi that is 354×472 dots.
-const (
-	photoW        = 354
-	photoH        = 472
-	maxPhotoBytes = 6 << 20
-	maxPhotoPix   = 40_000_000 // a 40-megapixel camera; more is refused before decoding
-)
-
-// errNotImage is shown when an upload is not a picture we can read.
-var errNotImage = &PublicError{fiber.StatusUnprocessableEntity, "Berkas itu bukan foto yang dapat dibaca. Gunakan foto JPEG atau PNG, atau ambil foto dengan kamera."}
-
-// normalizePhoto checks that data is a real image, crops it to 3:4 around the centre (a little
-// higher, where the face is) and re-encodes it as a JPEG at print resolution.
-func normalizePhoto(data []byte) ([]byte, error) {
-	if len(data) == 0 || len(data) > maxPhotoBytes {
-		return nil, &PublicError{fiber.StatusUnprocessableEntity, "Ukuran foto harus di bawah 6 MB."}
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, errNotImage
-	}
-	if cfg.Width < 120 || cfg.Height < 160 {
-		return nil, &PublicError{fiber.StatusUnprocessableEntity, "Foto terlalu kecil: minimal 120×160 piksel."}
-	}
-	if cfg.Width*cfg.Height > maxPhotoPix || cfg.Width > 20000 || cfg.Height > 20000 {
-		return nil, &PublicError{fiber.StatusUnprocessableEntity, "Foto terlalu besar (lebih dari 40 megapiksel)."}
-	}
-	src, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, errNotImage
-	}
-	dst := card.FitPhoto(src, photoW, photoH)
-	var out bytes.Buffer
-	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 90}); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
-
 func (s *Server) uploadPhoto(c *fiber.Ctx) error {
 	a, err := s.appID(c)
 	if err != nil {
 		return err
+	}
+	// Nothing is decoded for an application the desk no longer handles (SavePhoto checks it again).
+	if !a.State.AtDesk() {
+		return alreadyHandled
 	}
 	fh, err := c.FormFile("foto")
 	if err != nil {
 		return &PublicError{fiber.StatusUnprocessableEntity, "Pilih berkas foto atau ambil foto dengan kamera."}
 	}
 	if fh.Size > maxPhotoBytes {
-		return &PublicError{fiber.StatusUnprocessableEntity, "Ukuran foto harus di bawah 6 MB."}
+		return &PublicError{fiber.StatusUnprocessableEntity, "Ukuran berkas foto harus di bawah 6 MB."}
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -210,9 +172,13 @@ func cardFromForm(f *domain.Form) card.Card {
 		Sex: domain.LabelOf(domain.Sexes, f.Sex), MaritalStatus: f.Marital, Religion: f.Religion,
 		AddressLines: []string{street, "Kel. " + f.Kelurahan + ", Kec. " + f.KecamatanName(), strings.TrimSpace("Kota Denpasar " + f.PostalCode)},
 	}
-	year, _ := strconv.Atoi(f.EduYear)
-	if f.EduLevel != "" && f.EduLevel != "Tidak tamat SD" {
-		cd.Education = []card.EducationRow{{Level: f.EduLevel, Major: f.EduMajor, School: f.EduSchool, Year: year}}
+	for _, e := range f.Education() {
+		year, _ := strconv.Atoi(e.Year)
+		school := e.School
+		if e.Level == "Tidak tamat SD" {
+			school = strings.TrimSpace("Tidak tamat " + school)
+		}
+		cd.Education = append(cd.Education, card.EducationRow{Level: e.Level, Major: e.Major, School: school, Year: year})
 	}
 	for _, t := range f.Trainings {
 		if t.Name != "" {

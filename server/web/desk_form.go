@@ -29,11 +29,14 @@ type deskField struct {
 	Checked bool
 	Langs   []deskLang
 	Error   string
+	// Reload names an address that answers a change of this pick-list with the options of the
+	// pick-list ReloadTarget (the IPK codes follow the education level).
+	Reload, ReloadTarget string
 }
 
 type deskOptGroup struct {
 	Label   string
-	Options []string
+	Options []domain.Option
 }
 
 type deskLang struct {
@@ -64,7 +67,7 @@ func deskFormSections(f *domain.Form, errs domain.Errors) []deskSection {
 	var kel []deskOptGroup
 	for i, k := range domain.Kecamatans {
 		kec[i] = domain.Option{Value: k.Code, Label: k.Name}
-		kel = append(kel, deskOptGroup{Label: k.Name, Options: k.Kelurahan})
+		kel = append(kel, deskOptGroup{Label: k.Name, Options: opts(k.Kelurahan)})
 	}
 	t := func(name, label string, wide int) deskField {
 		return deskField{Name: name, Label: label, Kind: "text", Wide: wide}
@@ -78,31 +81,45 @@ func deskFormSections(f *domain.Form, errs domain.Errors) []deskSection {
 	secs := []deskSection{
 		{"Data diri", []deskField{n("nik", "NIK", 2), t("full_name", "Nama lengkap", 4), t("birth_place", "Tempat lahir", 2),
 			n("birth_day", "Tgl lahir", 1), sel("birth_month", "Bulan", 1, months), n("birth_year", "Tahun", 1),
-			sel("sex", "Jenis kelamin", 1, domain.Sexes)}},
+			sel("sex", "Jenis kelamin", 1, domain.Sexes),
+			{Name: "nik_perlu_dicek", Label: "NIK sesuai KTP walau tidak cocok dengan tanggal lahir/jenis kelamin (perlu dicek)", Kind: "check", Wide: 6}}},
 		{"Alamat", []deskField{t("street", "Jalan, nomor rumah", 4), n("rt", "RT", 1), n("rw", "RW", 1),
 			sel("kecamatan", "Kecamatan", 2, kec), {Name: "kelurahan", Label: "Kelurahan/desa", Kind: "select", Wide: 3, Groups: kel},
 			n("postal_code", "Kode pos", 1)}},
 		{"Kontak dan keterangan diri", []deskField{n("phone", "HP / telepon", 2), t("email", "E-mail", 2),
 			sel("marital", "Status perkawinan", 2, opts(domain.MaritalStatuses)), sel("religion", "Agama", 2, opts(domain.Religions)),
 			n("height", "Tinggi (cm)", 1), n("weight", "Berat (kg)", 1), t("disability", "Disabilitas (jika ada)", 2)}},
-		{"Pendidikan", []deskField{sel("edu_level", "Pendidikan terakhir", 2, opts(domain.EducationLevels)), t("edu_major", "Jurusan", 2),
-			n("edu_year", "Tahun lulus", 1), t("edu_grade", "Nilai", 1), t("edu_school", "Sekolah / perguruan tinggi", 6)}},
+		{"Pendidikan terakhir", []deskField{{Name: "edu_level", Label: "Pendidikan terakhir", Kind: "select", Wide: 2,
+			Options: opts(domain.EducationLevels), Reload: "/petugas/kode-pendidikan", ReloadTarget: "#f-edu_code"},
+			{Name: "edu_code", Label: "Jurusan / bidang (kode IPK)", Kind: "select", Wide: 4, Groups: eduCodeGroups(f.EduLevel)},
+			t("edu_school", "Sekolah / perguruan tinggi", 3), t("edu_major", "Nama jurusan", 1),
+			n("edu_year", "Tahun lulus", 1), t("edu_grade", "Nilai", 1)}},
 	}
+	var history []deskField
+	for _, h := range domain.HistoryLevels {
+		history = append(history, t("hist_"+h.Key+"_school", h.Label, 3), t("hist_"+h.Key+"_major", "Jurusan", 2),
+			n("hist_"+h.Key+"_year", "Tahun lulus", 1))
+	}
+	secs = append(secs, deskSection{"Riwayat pendidikan (sebelum pendidikan terakhir; SD s.d. SLTA wajib, lainnya jika ada)", history})
 	var training []deskField
 	for i := 1; i <= domain.Rows; i++ {
-		training = append(training, t(fmt.Sprintf("training_name_%d", i), fmt.Sprintf("Pelatihan %d", i), 5), n(fmt.Sprintf("training_year_%d", i), "Tahun", 1))
+		training = append(training, t(fmt.Sprintf("training_name_%d", i), fmt.Sprintf("Pelatihan %d", i), 3),
+			t(fmt.Sprintf("training_institution_%d", i), "Lembaga", 2), n(fmt.Sprintf("training_year_%d", i), "Tahun", 1))
 	}
 	secs = append(secs, deskSection{"Pendidikan non-formal / pelatihan", training})
 	secs = append(secs, deskSection{"Bahasa asing", []deskField{{Name: "languages", Label: "Bahasa", Kind: "langs", Wide: 4}, t("language_other", "Bahasa lain", 2)}})
 	exp := []deskField{{Name: "never_worked", Label: "Belum pernah bekerja", Kind: "check", Wide: 6}}
 	for i := 1; i <= domain.Rows; i++ {
 		exp = append(exp, t(fmt.Sprintf("exp_position_%d", i), fmt.Sprintf("Jabatan %d", i), 2), t(fmt.Sprintf("exp_employer_%d", i), "Tempat bekerja", 2),
-			n(fmt.Sprintf("exp_years_%d", i), "Tahun", 1), n(fmt.Sprintf("exp_months_%d", i), "Bulan", 1),
-			t(fmt.Sprintf("exp_duties_%d", i), "Uraian tugas", 6))
+			sel(fmt.Sprintf("exp_sector_%d", i), "Bidang usaha (KBLI)", 2, domain.KBLISections),
+			n(fmt.Sprintf("exp_years_%d", i), "Lama (tahun)", 1), n(fmt.Sprintf("exp_months_%d", i), "Lama (bulan)", 1),
+			t(fmt.Sprintf("exp_duties_%d", i), "Uraian tugas", 4))
 	}
 	secs = append(secs, deskSection{"Pengalaman kerja", exp})
 	secs = append(secs, deskSection{"Pekerjaan yang diinginkan", []deskField{sel("desired_kbji", "Bidang (KBJI)", 3, domain.KBJIGroups),
-		t("desired_position", "Jabatan", 3), sel("desired_location", "Lokasi", 3, domain.DesiredLocations), t("desired_country", "Negara (luar negeri)", 1),
+		t("desired_position", "Jabatan", 3), sel("desired_kbli", "Bidang usaha (KBLI)", 3, domain.KBLISections),
+		t("target_company", "Perusahaan yang dituju", 3),
+		sel("desired_location", "Lokasi", 3, domain.DesiredLocations), t("desired_country", "Negara (luar negeri)", 1),
 		n("desired_wage", "Upah (Rp/bulan)", 2)}})
 	secs = append(secs, deskSection{"Keterangan", []deskField{{Name: "remarks", Label: "Keterangan lain", Kind: "textarea", Wide: 6}}})
 	for si := range secs {
@@ -113,6 +130,8 @@ func deskFormSections(f *domain.Form, errs domain.Errors) []deskSection {
 			switch fd.Name {
 			case "never_worked":
 				fd.Checked = f.NeverWorked
+			case "nik_perlu_dicek":
+				fd.Checked = f.NIKAsOnKTP
 			case "languages":
 				for _, l := range domain.Languages {
 					fd.Langs = append(fd.Langs, deskLang{l, f.HasLanguage(l)})
@@ -131,32 +150,55 @@ func applyDeskForm(c *fiber.Ctx, f *domain.Form) (url.Values, error) {
 	if err != nil {
 		return nil, &PublicError{fiber.StatusBadRequest, "Isian tidak terbaca. Silakan ulangi."}
 	}
-	for _, st := range domain.Steps {
-		f.Apply(st, values)
-	}
+	f.ApplyAll(values)
 	return values, nil
+}
+
+// eduCodeGroups lists the IPK codes of a level as the desk's pick-list groups.
+func eduCodeGroups(level string) []deskOptGroup {
+	var out []deskOptGroup
+	for _, g := range domain.EducationCodes(level) {
+		dg := deskOptGroup{Label: strings.TrimSpace(level + " " + g.Field)}
+		for _, c := range g.Codes {
+			dg.Options = append(dg.Options, domain.Option{Value: c.Code, Label: c.Code + " " + c.Name})
+		}
+		out = append(out, dg)
+	}
+	return out
+}
+
+// deskEduCodeOptions answers a change of the education level on the desk form with its IPK codes.
+func (s *Server) deskEduCodeOptions(c *fiber.Ctx) error {
+	return c.Render("desk/code-options", fiber.Map{"Groups": eduCodeGroups(c.Query("edu_level"))})
 }
 
 // formChanges lists the fields whose value differs between two forms.
 func formChanges(old, new *domain.Form) []storage.FieldChange {
 	var out []storage.FieldChange
-	for _, st := range domain.Steps {
-		for _, name := range st.Fields {
-			var a, b string
-			switch name {
-			case "languages":
-				a, b = strings.Join(old.Languages, ", "), strings.Join(new.Languages, ", ")
-			case "never_worked":
-				a, b = strconv.FormatBool(old.NeverWorked), strconv.FormatBool(new.NeverWorked)
-			default:
-				a, b = old.Value(name), new.Value(name)
-			}
-			if a != b {
-				out = append(out, storage.FieldChange{Field: name, Old: a, New: b})
-			}
+	for _, name := range domain.AllFields() {
+		var a, b string
+		switch name {
+		case "languages":
+			a, b = strings.Join(old.Languages, ", "), strings.Join(new.Languages, ", ")
+		case "never_worked":
+			a, b = yesNo(old.NeverWorked), yesNo(new.NeverWorked)
+		case "nik_perlu_dicek":
+			a, b = yesNo(old.NIKAsOnKTP), yesNo(new.NIKAsOnKTP)
+		default:
+			a, b = old.Value(name), new.Value(name)
+		}
+		if a != b {
+			out = append(out, storage.FieldChange{Field: name, Old: a, New: b})
 		}
 	}
 	return out
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "ya"
+	}
+	return "tidak"
 }
 
 func (s *Server) renderDeskForm(c *fiber.Ctx, mode string, a *storage.DeskApplication, f *domain.Form, errs domain.Errors, extra fiber.Map) error {
@@ -197,11 +239,17 @@ func (s *Server) walkInForm(c *fiber.Ctx) error {
 // calls the ticket to this desk at once.
 func (s *Server) walkInSubmit(c *fiber.Ctx) error {
 	f := &domain.Form{}
-	if _, err := applyDeskForm(c, f); err != nil {
+	values, err := applyDeskForm(c, f)
+	if err != nil {
 		return err
 	}
-	if errs, _ := f.Validate(s.rules()); len(errs) > 0 {
-		return s.renderDeskForm(c, "baru", nil, f, errs, nil)
+	f.Agreed = values.Get("setuju") != ""
+	errs, _ := f.Validate(s.rules())
+	for k, v := range f.CheckAgreement() {
+		errs[k] = v
+	}
+	if len(errs) > 0 {
+		return s.renderDeskForm(c, "baru", nil, f, errs, fiber.Map{"Agreed": f.Agreed})
 	}
 	f.Normalize()
 	o := officerOf(c)
@@ -253,6 +301,9 @@ func (s *Server) manualForm(c *fiber.Ctx) error {
 	return s.renderDeskForm(c, "manual", nil, &domain.Form{}, nil, fiber.Map{"RegNumber": "", "IssuedOn": ""})
 }
 
+// errNotSigner is shown when the manual card's signer is missing or may not sign.
+const errNotSigner = "Pilih Pengantar Kerja yang menandatangani kartu (pengguna aktif dengan peran Pengantar Kerja)"
+
 // manualSubmit enters a card made by hand during an outage, with the number and date written on it.
 func (s *Server) manualSubmit(c *fiber.Ctx) error {
 	f := &domain.Form{}
@@ -261,7 +312,7 @@ func (s *Server) manualSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	reg := strings.Join(strings.Fields(values.Get("reg_number")), " ")
-	issuedText := values.Get("issued_on")
+	issuedText := datePosted(values, "issued_on")
 	pk, _ := strconv.ParseInt(values.Get("pengantar"), 10, 64)
 	extra := fiber.Map{"RegNumber": reg, "IssuedOn": issuedText, "ChosenPengantar": pk}
 	errs, _ := f.Validate(s.rules())
@@ -273,15 +324,33 @@ func (s *Server) manualSubmit(c *fiber.Ctx) error {
 	if perr != nil || issued.After(today) || issued.Before(today.AddDate(-2, 0, 0)) {
 		errs["issued_on"] = "Tanggal kartu dibuat: tidak boleh di masa depan atau lebih dari 2 tahun lalu"
 	}
+	if signer, err := s.db.User(c.UserContext(), pk); errors.Is(err, storage.ErrNotFound) || err == nil && !signer.CanSign() {
+		errs["pengantar"] = errNotSigner
+	} else if err != nil {
+		return err
+	}
 	if len(errs) > 0 {
 		return s.renderDeskForm(c, "manual", nil, f, errs, extra)
 	}
 	f.Normalize()
+	// The same rules as the kiosk and the desk, checked again where the card is stored: one open
+	// application and one valid card per NIK, signed by an active Pengantar Kerja.
 	id, err := s.db.EnterManualCard(c.UserContext(), storage.ManualCard{Form: f, RegNumber: reg, IssuedOn: issued, PengantarID: pk, UserID: officerOf(c).ID})
-	if errors.Is(err, storage.ErrRegNumberTaken) {
+	var valid *storage.ActiveCardError
+	switch {
+	case errors.Is(err, storage.ErrRegNumberTaken):
 		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"reg_number": "Nomor pendaftaran ini sudah tercatat pada kartu lain"}, extra)
-	}
-	if err != nil {
+	case errors.Is(err, storage.ErrNotPengantar):
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"pengantar": errNotSigner}, extra)
+	case errors.Is(err, domain.ErrAlreadyOpen):
+		open, gerr := s.db.Application(c.UserContext(), id)
+		if gerr != nil {
+			return gerr
+		}
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s, %s): selesaikan permohonan itu, kartu manual tidak dicatat.", open.Ticket, stateLabel(open.State))}, extra)
+	case errors.As(err, &valid):
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah memiliki kartu AK/I yang masih berlaku (nomor %s, berlaku sampai %s): kartu kedua tidak dicatat.", valid.RegNumber, domain.FormatDate(valid.ValidUntil))}, extra)
+	case err != nil:
 		return err
 	}
 	s.events.notify()

@@ -42,7 +42,14 @@ type testServer struct {
 func newTestServer(t testing.TB, opts Options) *testServer {
 	t.Helper()
 	clock := &testClock{t: time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)} // 09:00 WITA
-	db, err := storage.Open(context.Background(), t.TempDir(), clock.Now)
+	return newTestServerIn(t, t.TempDir(), clock, opts)
+}
+
+// newTestServerIn starts the app on the database in dir: a second call on the same dir is the
+// server after a restart.
+func newTestServerIn(t testing.TB, dir string, clock *testClock, opts Options) *testServer {
+	t.Helper()
+	db, err := storage.Open(context.Background(), dir, clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +97,26 @@ var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 func (c *client) get(path string) (int, string) {
 	c.t.Helper()
-	resp, err := c.http.Get(c.base + path)
+	return c.getWith(path, nil)
+}
+
+// getHX loads a page as htmx does when the kiosk moves between screens (a whole-page load of a kiosk
+// form screen is a reload, which ends the draft).
+func (c *client) getHX(path string) (int, string) {
+	c.t.Helper()
+	return c.getWith(path, http.Header{"Hx-Request": {"true"}})
+}
+
+func (c *client) getWith(path string, header http.Header) (int, string) {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.base+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ type kioskPage struct {
 	IdleMS    int64
 	WarnMS    int64
 	Idle      bool // the idle reset runs on every screen but the welcome screen
+	NoCancel  bool // no "Batal" button: the screens after sending (the ticket) have their own "Selesai"
 	Form      *domain.Form
 	Errors    domain.Errors
 	Step      domain.Step
@@ -47,7 +48,14 @@ func (s *Server) rules() domain.Rules {
 	return domain.Rules{MinAge: s.opts.MinAge, Today: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 }
 
+// The kiosk forgets the person on every way out of the form: the welcome screen, choosing a service,
+// the status pages, the idle reset, "Batal" and a reload all end the draft on the server, so the next
+// person at the kiosk can never see the previous person's answers.
+
 func (s *Server) welcome(c *fiber.Ctx) error {
+	if err := s.endDraft(c); err != nil {
+		return err
+	}
 	p := s.page(c, "Selamat datang")
 	p.Idle = false
 	p.Data["Services"] = domain.Services
@@ -62,9 +70,17 @@ func (s *Server) requirements(c *fiber.Ctx) error {
 	if svc.Slug == "cek" {
 		return c.Redirect("/cek", fiber.StatusSeeOther)
 	}
+	if err := s.endDraft(c); err != nil {
+		return err
+	}
 	p := s.page(c, svc.Title)
 	p.Data["Service"] = svc
-	p.Data["Checked"] = map[string]bool{}
+	// Coming back from the "documents still missing" screen keeps what was ticked.
+	checked := map[string]bool{}
+	for _, v := range c.Context().QueryArgs().PeekMulti("dokumen") {
+		checked[string(v)] = true
+	}
+	p.Data["Checked"] = checked
 	return c.Render("kiosk/requirements", p, "layouts/kiosk")
 }
 
@@ -74,6 +90,10 @@ func (s *Server) checkRequirements(c *fiber.Ctx) error {
 	svc, ok := domain.FindService(c.Params("service"))
 	if !ok || !svc.AtKiosk || svc.Slug == "cek" {
 		return fiber.ErrNotFound
+	}
+	// Starting a service always starts an empty form.
+	if err := s.endDraft(c); err != nil {
+		return err
 	}
 	form, err := c.MultipartForm()
 	checked := map[string]bool{}
@@ -107,6 +127,22 @@ func (s *Server) checkRequirements(c *fiber.Ctx) error {
 func redirect(c *fiber.Ctx, to string) error {
 	return c.Redirect(to, fiber.StatusSeeOther)
 }
+
+// endDraft deletes this kiosk's draft on the server, if it has one, and its cookie.
+func (s *Server) endDraft(c *fiber.Ctx) error {
+	if token := c.Cookies(kioskCookie); token != "" {
+		if err := s.db.DeleteDraft(c.UserContext(), token); err != nil {
+			return err
+		}
+		s.forgetKiosk(c)
+	}
+	return nil
+}
+
+// reloaded tells whether a form page was loaded as a whole page rather than by htmx. The kiosk moves
+// between its screens with htmx only, so a whole-page load of a form screen is a reload or a typed
+// address: the person who started the form may be gone, and the draft ends.
+func reloaded(c *fiber.Ctx) bool { return c.Get("HX-Request") != "true" }
 
 // draft returns the form of this kiosk session, or an empty one.
 func (s *Server) draft(c *fiber.Ctx) (*domain.Form, string, error) {
@@ -148,9 +184,13 @@ func (s *Server) stepPage(c *fiber.Ctx, idx int, f *domain.Form, errs domain.Err
 	p.Data["Marital"] = domain.MaritalStatuses
 	p.Data["Religions"] = domain.Religions
 	p.Data["Levels"] = domain.EducationLevels
+	p.Data["EduCode"] = eduCodeField(f.EduLevel, f.EduCode, errs["edu_code"])
+	p.Data["History"] = domain.HistoryFor(f.EduLevel)
 	p.Data["Languages"] = domain.Languages
 	p.Data["KBJI"] = domain.KBJIGroups
+	p.Data["KBLI"] = domain.KBLISections
 	p.Data["Locations"] = domain.DesiredLocations
+	p.Data["NIKMismatch"] = f.NIKMismatch() != nil
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
@@ -171,6 +211,12 @@ func (s *Server) showStep(c *fiber.Ctx) error {
 	idx := domain.StepIndex(c.Params("step"))
 	if idx < 0 {
 		return fiber.ErrNotFound
+	}
+	if reloaded(c) {
+		if err := s.endDraft(c); err != nil {
+			return err
+		}
+		return redirect(c, "/")
 	}
 	f, _, err := s.draft(c)
 	if err != nil {
@@ -202,18 +248,45 @@ func (s *Server) saveStep(c *fiber.Ctx) error {
 	back := values.Get("aksi") == "kembali"
 	returnTo := values.Get("kembali")
 	if back {
-		if idx == 0 {
+		prev := f.PrevStep(idx)
+		if prev < 0 {
 			return redirect(c, "/layanan/baru")
 		}
-		return redirect(c, "/daftar/"+domain.Steps[idx-1].Slug)
+		return redirect(c, "/daftar/"+domain.Steps[prev].Slug)
 	}
 	if errs := f.ValidateStep(step.Slug, s.rules()); len(errs) > 0 {
 		return s.stepPage(c, idx, f, errs)
 	}
-	if returnTo == "periksa" || idx == len(domain.Steps)-1 {
+	next := f.NextStep(idx)
+	// A new highest level asks for a different history: go through it even from the review screen.
+	if returnTo == "periksa" && step.Slug == "pendidikan" && f.StepApplies("riwayat") && len(f.ValidateStep("riwayat", s.rules())) > 0 {
+		return redirect(c, "/daftar/riwayat?kembali=periksa")
+	}
+	if returnTo == "periksa" || next == len(domain.Steps) {
 		return redirect(c, "/daftar/periksa")
 	}
-	return redirect(c, "/daftar/"+domain.Steps[idx+1].Slug)
+	return redirect(c, "/daftar/"+domain.Steps[next].Slug)
+}
+
+// eduCodeChoice is what the IPK code pick-list partial needs.
+type eduCodeChoice struct {
+	Level    string
+	Groups   []domain.CodeGroup
+	Selected string
+	Error    string
+}
+
+func eduCodeField(level, selected, errMsg string) eduCodeChoice {
+	return eduCodeChoice{Level: level, Groups: domain.EducationCodes(level), Selected: selected, Error: errMsg}
+}
+
+// eduCodeOptions answers a change of the highest level with the matching IPK codes (htmx).
+func (s *Server) eduCodeOptions(c *fiber.Ctx) error {
+	level := c.Query("edu_level")
+	if domain.LevelRank(level) < 0 {
+		level = ""
+	}
+	return c.Render("partials/edu-code", eduCodeField(level, "", ""))
 }
 
 // kelurahanOptions answers the kecamatan pick-list with the matching kelurahan choices (htmx).
@@ -223,6 +296,12 @@ func (s *Server) kelurahanOptions(c *fiber.Ctx) error {
 }
 
 func (s *Server) review(c *fiber.Ctx) error {
+	if reloaded(c) {
+		if err := s.endDraft(c); err != nil {
+			return err
+		}
+		return redirect(c, "/")
+	}
 	f, token, err := s.draft(c)
 	if err != nil {
 		return err
@@ -241,6 +320,7 @@ func (s *Server) reviewPage(c *fiber.Ctx, f *domain.Form, errs domain.Errors, me
 	p.Data["Message"] = message
 	p.Data["Sexes"] = domain.Sexes
 	p.Data["KBJI"] = domain.LabelOf(domain.KBJIGroups, f.DesiredKBJI)
+	p.Data["KBLI"] = domain.KBLISections
 	p.Data["Location"] = domain.LabelOf(domain.DesiredLocations, f.DesiredLocation)
 	p.Data["StepErrors"] = stepsWithErrors(errs)
 	if appID, err := s.db.DraftResubmits(c.UserContext(), c.Cookies(kioskCookie)); err == nil && appID != 0 {
@@ -279,8 +359,21 @@ func (s *Server) submit(c *fiber.Ctx) error {
 	if token == "" {
 		return redirect(c, "/")
 	}
+	// The review screen carries the remarks and the declaration: keep them with the draft first.
+	values, err := url.ParseQuery(string(c.Body()))
+	if err != nil {
+		return &PublicError{fiber.StatusBadRequest, "Isian tidak terbaca. Silakan ulangi."}
+	}
+	f.ApplyReview(values)
+	f.Agreed = values.Get("setuju") != ""
+	if err := s.saveDraft(c, token, f); err != nil {
+		return err
+	}
 	if errs, _ := f.Validate(s.rules()); len(errs) > 0 {
 		return s.reviewPage(c, f, errs, "Masih ada isian yang perlu diperbaiki. Tekan \"Ubah\" pada bagian yang ditandai merah.")
+	}
+	if errs := f.CheckAgreement(); len(errs) > 0 {
+		return s.reviewPage(c, f, errs, errs["agreed"])
 	}
 	f.Normalize()
 	if appID, err := s.db.DraftResubmits(c.UserContext(), token); err != nil {
@@ -294,11 +387,11 @@ func (s *Server) submit(c *fiber.Ctx) error {
 		if derr := s.db.DeleteDraft(c.UserContext(), token); derr != nil {
 			return derr
 		}
+		// Whoever typed this NIK may not be its owner: say nothing about the other application (no
+		// ticket, no state), only where its owner finds it.
 		s.forgetKiosk(c)
-		p := s.page(c, "Anda sudah terdaftar")
-		p.Data["App"] = app
-		p.Data["Status"] = app.State.PublicText()
-		return c.Render("kiosk/already", p, "layouts/kiosk")
+		s.log.Info("kiosk submission with a NIK already in progress", "existing", app.ID)
+		return c.Render("kiosk/already", s.page(c, "NIK sudah terdaftar"), "layouts/kiosk")
 	}
 	if err != nil {
 		return err
@@ -330,6 +423,7 @@ func (s *Server) done(c *fiber.Ctx) error {
 		return err
 	}
 	p := s.page(c, "Pendaftaran terkirim")
+	p.NoCancel = true
 	p.Data["Ticket"] = app.Ticket
 	p.Data["Code"] = app.StatusCode
 	p.Data["Today"] = app.TicketDay == domain.OfficeDay(s.now())
@@ -338,12 +432,9 @@ func (s *Server) done(c *fiber.Ctx) error {
 
 // resetKiosk forgets the person at the kiosk: the draft on the server and the cookie.
 func (s *Server) resetKiosk(c *fiber.Ctx) error {
-	if token := c.Cookies(kioskCookie); token != "" {
-		if err := s.db.DeleteDraft(c.UserContext(), token); err != nil {
-			return err
-		}
+	if err := s.endDraft(c); err != nil {
+		return err
 	}
-	s.forgetKiosk(c)
 	if c.Get("HX-Request") == "true" {
 		c.Set("HX-Redirect", "/")
 		return c.SendStatus(fiber.StatusNoContent)
@@ -352,6 +443,9 @@ func (s *Server) resetKiosk(c *fiber.Ctx) error {
 }
 
 func (s *Server) statusForm(c *fiber.Ctx) error {
+	if err := s.endDraft(c); err != nil {
+		return err
+	}
 	p := s.page(c, "Cek permohonan")
 	p.Form = &domain.Form{}
 	p.Data["Years"] = s.birthYears()
@@ -359,7 +453,14 @@ func (s *Server) statusForm(c *fiber.Ctx) error {
 	return c.Render("kiosk/status", p, "layouts/kiosk")
 }
 
-// statusCheck shows the state of an application in plain words, given its ticket or code and the
+// Wrong birth dates allowed per application within statusCheckWindow before the application cannot
+// be opened at the kiosk for the rest of the window (per address, the route's limiter also applies).
+const (
+	statusCheckAttempts = 5
+	statusCheckWindow   = 15 * time.Minute
+)
+
+// statusCheck shows the state of an application in plain words, given its secret check code and the
 // holder's date of birth.
 func (s *Server) statusCheck(c *fiber.Ctx) error {
 	app, p, err := s.lookupApplication(c)
@@ -379,9 +480,14 @@ func (s *Server) lookupApplication(c *fiber.Ctx) (*domain.Application, kioskPage
 	f := &domain.Form{BirthDay: c.FormValue("birth_day"), BirthMonth: c.FormValue("birth_month"), BirthYear: c.FormValue("birth_year")}
 	p.Form = f
 	p.Data["Nomor"] = lookup
+	// The ticket number is public (the lobby screen shows it) and the birth date is written in the NIK:
+	// only the check code printed for the person opens their application.
 	ticket, code, ok := domain.NormalizeLookup(lookup)
-	if !ok {
-		p.Errors["nomor"] = "Tulis nomor antrean (misalnya A-017) atau kode cek (misalnya K7P-4QX)"
+	switch {
+	case ok && ticket != "":
+		p.Errors["nomor"] = "Nomor antrean tidak dapat dipakai untuk membuka permohonan. Tulis kode cek 6 huruf/angka yang tertera di bawah nomor antrean Anda (misalnya K7P-4QX)."
+	case !ok:
+		p.Errors["nomor"] = "Tulis kode cek 6 huruf/angka yang tertera di bawah nomor antrean Anda (misalnya K7P-4QX)"
 	}
 	birth, bok := f.BirthDate()
 	if !bok {
@@ -391,10 +497,15 @@ func (s *Server) lookupApplication(c *fiber.Ctx) (*domain.Application, kioskPage
 		c.Status(fiber.StatusUnprocessableEntity)
 		return nil, p, c.Render("kiosk/status", p, "layouts/kiosk")
 	}
-	app, err := s.db.FindForStatusCheck(c.UserContext(), ticket, code, birth.Format("2006-01-02"))
+	app, err := s.db.FindForStatusCheck(c.UserContext(), code, birth.Format("2006-01-02"), statusCheckAttempts, statusCheckWindow)
 	if errors.Is(err, storage.ErrNotFound) {
-		p.Errors["nomor"] = "Permohonan tidak ditemukan. Periksa nomor/kode dan tanggal lahir, atau tanyakan petugas."
+		p.Errors["nomor"] = "Permohonan tidak ditemukan. Periksa kode cek dan tanggal lahir, atau tanyakan petugas."
 		c.Status(fiber.StatusUnprocessableEntity)
+		return nil, p, c.Render("kiosk/status", p, "layouts/kiosk")
+	}
+	if errors.Is(err, storage.ErrTooManyAttempts) {
+		p.Errors["nomor"] = "Terlalu banyak percobaan yang salah untuk kode ini. Coba lagi setelah 15 menit, atau tanyakan petugas dengan membawa KTP."
+		c.Status(fiber.StatusTooManyRequests)
 		return nil, p, c.Render("kiosk/status", p, "layouts/kiosk")
 	}
 	if err != nil {
@@ -408,7 +519,7 @@ func (s *Server) lookupApplication(c *fiber.Ctx) (*domain.Application, kioskPage
 
 // startCompletion lets the job seeker complete an application the officer returned, at the kiosk:
 // the form comes back as a draft, opened at the review screen, and sending it puts the application
-// back in the queue. Knowing the ticket or code and the date of birth is the proof, as for the check.
+// back in the queue. Knowing the secret check code and the date of birth is the proof, as for the check.
 func (s *Server) startCompletion(c *fiber.Ctx) error {
 	app, _, err := s.lookupApplication(c)
 	if app == nil || err != nil {

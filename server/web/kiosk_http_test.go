@@ -15,13 +15,13 @@ import (
 func kioskSubmit(t testing.TB, c *client, f *domain.Form) (int, string, string) {
 	t.Helper()
 	kioskFill(t, c, f)
-	return c.post("/daftar/kirim", url.Values{})
+	return c.post("/daftar/kirim", url.Values{"setuju": {"1"}})
 }
 
 // kioskFill walks every step of the kiosk with the form's values, up to the review.
 func kioskFill(t testing.TB, c *client, f *domain.Form) {
 	t.Helper()
-	c.get("/daftar/identitas")
+	c.get("/layanan/baru")
 	values := formValues(f)
 	for _, st := range domain.Steps {
 		v := url.Values{}
@@ -35,8 +35,8 @@ func kioskFill(t testing.TB, c *client, f *domain.Form) {
 	}
 }
 
-// TestKioskSameNIKTwice: a second submission while the first is open creates nothing and tells the
-// person the ticket they already have.
+// TestKioskSameNIKTwice: a second submission while the first is open creates nothing, and tells
+// nothing about the first application: whoever typed the NIK may not be its owner.
 func TestKioskSameNIKTwice(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	first := newClient(t, srv.URL)
@@ -46,8 +46,17 @@ func TestKioskSameNIKTwice(t *testing.T) {
 	}
 	second := newClient(t, srv.URL)
 	code, _, body := kioskSubmit(t, second, deskForm(1))
-	if code != http.StatusOK || !strings.Contains(body, "sudah terdaftar") || !strings.Contains(body, "A-001") {
+	if code != http.StatusOK || !strings.Contains(body, "sudah dipakai permohonan yang masih berjalan") {
 		t.Fatalf("second submission: %d\n%.800s", code, body)
+	}
+	app, err := srv.DB.ApplicationByCode(context.Background(), strings.TrimPrefix(loc, "/selesai/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{app.Ticket, app.StatusCode, app.State.PublicText(), app.Form.FullName} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the answer to a duplicate NIK reveals %q of the other application", secret)
+		}
 	}
 	if total, _, _ := srv.DB.CountApplications(context.Background()); total != 1 {
 		t.Fatalf("%d applications, want 1", total)
@@ -58,7 +67,7 @@ func TestKioskSameNIKTwice(t *testing.T) {
 }
 
 // TestKioskStatusShowsReturnReason: an application the officer returned shows the reason at the
-// kiosk's "check my application", found by ticket and birth date.
+// kiosk's "check my application", found by the check code and birth date.
 func TestKioskStatusShowsReturnReason(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	app := submitForm(t, srv, 1)
@@ -69,20 +78,20 @@ func TestKioskStatusShowsReturnReason(t *testing.T) {
 	}
 	c := newClient(t, srv.URL)
 	c.get("/cek")
-	code, _, body := c.post("/cek", url.Values{"nomor": {strings.ToLower(strings.ReplaceAll(app.Ticket, "-0", ""))},
+	code, _, body := c.post("/cek", url.Values{"nomor": {strings.ToLower(strings.ReplaceAll(app.StatusCode, "-", ""))},
 		"birth_day": {"7"}, "birth_month": {"8"}, "birth_year": {"2001"}})
 	if code != http.StatusOK || !strings.Contains(body, "Dikembalikan untuk dilengkapi") || !strings.Contains(body, reason) {
 		t.Fatalf("status check: %d\n%.1500s", code, body)
 	}
 	// The wrong birth date reveals nothing.
-	code, _, body = c.post("/cek", url.Values{"nomor": {app.Ticket}, "birth_day": {"8"}, "birth_month": {"8"}, "birth_year": {"2001"}})
+	code, _, body = c.post("/cek", url.Values{"nomor": {app.StatusCode}, "birth_day": {"8"}, "birth_month": {"8"}, "birth_year": {"2001"}})
 	if code != http.StatusUnprocessableEntity || strings.Contains(body, reason) || !strings.Contains(body, "tidak ditemukan") {
 		t.Fatalf("status check with the wrong birth date: %d", code)
 	}
 }
 
 // TestKioskCompletesReturnedApplication: the officer returns an application; the job seeker finds it
-// at the kiosk with the ticket and birth date, corrects it and sends it back into the queue: the same
+// at the kiosk with the check code and birth date, corrects it and sends it back into the queue: the same
 // application and ticket, state resubmitted, nothing new created.
 func TestKioskCompletesReturnedApplication(t *testing.T) {
 	srv := newTestServer(t, Options{})
@@ -102,7 +111,7 @@ func TestKioskCompletesReturnedApplication(t *testing.T) {
 	if code != http.StatusSeeOther || loc != "/daftar/periksa" {
 		t.Fatalf("start completion: %d %s", code, loc)
 	}
-	code, body = c.get("/daftar/periksa")
+	code, body = c.getHX("/daftar/periksa")
 	if code != http.StatusOK || !strings.Contains(body, "Nomor HP tidak aktif") || !strings.Contains(body, app.Ticket) || !strings.Contains(body, app.NIK) {
 		t.Fatalf("review of the returned application: %d\n%.1500s", code, body)
 	}
@@ -113,7 +122,7 @@ func TestKioskCompletesReturnedApplication(t *testing.T) {
 	if code, loc, _ := c.post("/daftar/kontak", fix); code != http.StatusSeeOther || loc != "/daftar/periksa" {
 		t.Fatalf("correct the phone: %d %s", code, loc)
 	}
-	code, loc, _ = c.post("/daftar/kirim", url.Values{})
+	code, loc, _ = c.post("/daftar/kirim", url.Values{"setuju": {"1"}})
 	if code != http.StatusSeeOther || loc != "/selesai/"+app.StatusCode {
 		t.Fatalf("send the completed application: %d %s", code, loc)
 	}
@@ -123,6 +132,9 @@ func TestKioskCompletesReturnedApplication(t *testing.T) {
 	}
 	if total, _, _ := srv.DB.CountApplications(context.Background()); total != 1 {
 		t.Fatalf("%d applications, want the same one", total)
+	}
+	if rows, err := srv.DB.EducationRows(context.Background(), app.ID); err != nil || len(rows) != 3 || !rows[2].Highest {
+		t.Fatalf("education rows after completion: %+v, %v", rows, err)
 	}
 	if n := countDrafts(t, srv); n != 0 {
 		t.Fatalf("%d drafts left", n)

@@ -110,7 +110,7 @@ func TestRequestDeadline(t *testing.T) {
 	srv := newTestServer(t, Options{RequestTimeout: time.Nanosecond})
 	c := newClient(t, srv.URL)
 	c.get("/cek")
-	code, _, body := c.post("/cek", url.Values{"nomor": {"A-001"}, "birth_day": {"7"}, "birth_month": {"8"}, "birth_year": {"2001"}})
+	code, _, body := c.post("/cek", url.Values{"nomor": {"K7P-4QX"}, "birth_day": {"7"}, "birth_month": {"8"}, "birth_year": {"2001"}})
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "Server sedang sibuk") {
 		t.Fatalf("a request past its deadline: %d\n%.600s", code, body)
 	}

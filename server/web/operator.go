@@ -100,6 +100,8 @@ func (s *Server) printData(c *fiber.Ctx) (fiber.Map, error) {
 	for _, st := range stations {
 		v := stationView{Station: st, Online: st.Online(now), Seen: ago(now, st.LastSeen), OptionsText: domain.FormatPrintOptions(st.Options)}
 		switch {
+		case st.Disabled:
+			v.StateLabel, v.StateClass = "Nonaktif: token ditolak", "off"
 		case !v.Online:
 			v.StateLabel, v.StateClass = "Offline: agen tidak melapor", "off"
 		case st.Paused:
@@ -127,6 +129,9 @@ func (s *Server) printData(c *fiber.Ctx) (fiber.Map, error) {
 		counts[string(j.State)]++
 		if j.State.Final() {
 			finished++
+		}
+		if j.State == domain.PrintClaimed || j.State == domain.PrintSent {
+			counts["printing"]++ // a station holds it or CUPS has it: on its way to paper
 		}
 		stuck := (j.State == domain.PrintClaimed || j.State == domain.PrintSent) && now.Sub(j.UpdatedAt) > 2*time.Minute
 		jv = append(jv, jobView{PrintJob: j, StateLabel: j.State.Label(), Age: ago(now, j.CreatedAt), Stuck: stuck})
@@ -178,6 +183,9 @@ func (s *Server) printAction(c *fiber.Ctx, do func(id int64, actor string) error
 		return &PublicError{fiber.StatusConflict, "Tugas cetak ini sudah berubah keadaannya (mungkin sudah ditangani operator lain). Daftar di bawah diperbarui otomatis."}
 	case errors.Is(err, storage.ErrNotFound):
 		return fiber.ErrNotFound
+	case errors.Is(err, storage.ErrStationBusy):
+		return &PublicError{fiber.StatusConflict, "Stasiun ini masih memegang kartu yang belum selesai (sedang dicetak atau perlu diperiksa). " +
+			"Nonaktifkan stasiun dulu, selesaikan tugas cetaknya di antrean di bawah, lalu hapus."}
 	case err != nil:
 		return err
 	}
@@ -208,12 +216,9 @@ func (s *Server) confirmPrinted(c *fiber.Ctx) error {
 // reprintCard voids the card of a job and prints a new one. It needs a reason: a reprint puts a
 // second card into the world, so the first must stop being valid.
 func (s *Server) reprintCard(c *fiber.Ctx) error {
-	reason := strings.TrimSpace(c.FormValue("alasan"))
+	reason := domain.CleanText(c.FormValue("alasan"), 200)
 	if reason == "" {
 		return &PublicError{fiber.StatusUnprocessableEntity, "Pilih alasan cetak ulang: kartu lama akan dibatalkan."}
-	}
-	if len(reason) > 200 {
-		reason = reason[:200]
 	}
 	return s.printAction(c, func(jobID int64, actor string) error {
 		job, err := s.db.PrintJob(c.UserContext(), jobID)
@@ -243,5 +248,55 @@ func (s *Server) stationOptions(c *fiber.Ctx) error {
 func (s *Server) toggleStation(c *fiber.Ctx) error {
 	return s.printAction(c, func(id int64, actor string) error {
 		return s.db.SetStationPaused(c.UserContext(), id, c.FormValue("jeda") == "1", actor)
+	})
+}
+
+// disableStation turns a station off (nonaktif=1) or on again. Off refuses its token at once, also
+// to a claim its agent has waiting, and gives the jobs in its hands back (storage.SetStationDisabled).
+func (s *Server) disableStation(c *fiber.Ctx) error {
+	return s.printAction(c, func(id int64, actor string) error {
+		return s.db.SetStationDisabled(c.UserContext(), id, c.FormValue("nonaktif") == "1", actor)
+	})
+}
+
+// rotateStationToken replaces a station's token and shows the new one once, on a page of its own
+// (not in the live list, which refreshes by itself). The old token is refused from now on.
+func (s *Server) rotateStationToken(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	st, err := s.db.Station(c.UserContext(), id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	token, err := s.db.RotateStationToken(c.UserContext(), id, actorOf(officerOf(c)))
+	if err != nil {
+		return err
+	}
+	s.log.Info("station token replaced", "station", st.Name, "by", officerOf(c).Username)
+	s.events.notify()
+	s.printSignal.Notify() // a claim waiting with the old token finds out now
+	p := s.deskPage(c, "Token stasiun baru", "cetak")
+	p.Data["Station"] = st.Name
+	p.Data["Token"] = token
+	return c.Render("desk/station-token", p, "layouts/officer")
+}
+
+// removeStation deletes a station once the operator typed its name; storage refuses while it still
+// holds cards that may be in its printer.
+func (s *Server) removeStation(c *fiber.Ctx) error {
+	return s.printAction(c, func(id int64, actor string) error {
+		st, err := s.db.Station(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(c.FormValue("nama")) != st.Name {
+			return &PublicError{fiber.StatusUnprocessableEntity, fmt.Sprintf("Stasiun tidak dihapus: ketik namanya persis (%s) untuk memastikan.", st.Name)}
+		}
+		return s.db.RemoveStation(c.UserContext(), id, actor)
 	})
 }

@@ -19,7 +19,8 @@ import (
 // JSON or a bare status code, never an HTML page.
 
 const (
-	stationLocal = "station"
+	stationLocal      = "station"
+	stationTokenLocal = "stationToken"
 	// maxClaimWait caps the claim long-poll below the server's write timeout.
 	maxClaimWait = 50 * time.Second
 	// claimRecheck is how often a waiting claim looks at the database even without a signal, so
@@ -50,7 +51,13 @@ func (s *Server) stationAuth(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(stationLocal, st)
+	c.Locals(stationTokenLocal, token)
 	return c.Next()
+}
+
+// stationRevoked answers a station whose token was disabled, replaced or removed during its call.
+func stationRevoked(c *fiber.Ctx) error {
+	return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "station token disabled, replaced or removed"})
 }
 
 func station(c *fiber.Ctx) *storage.Station { return c.Locals(stationLocal).(*storage.Station) }
@@ -66,6 +73,7 @@ func (s *Server) agentClaim(c *fiber.Ctx) error {
 		return badRequest(c, "wait must be a whole number of seconds")
 	}
 	st := station(c)
+	token, _ := c.Locals(stationTokenLocal).(string)
 	deadline := time.Now().Add(min(time.Duration(wait)*time.Second, maxClaimWait))
 	// Closed when the server shuts down: a waiting claim answers 204 at once instead of holding
 	// the shutdown for its whole wait, and claims nothing whose answer the shutdown could cut off.
@@ -77,7 +85,12 @@ func (s *Server) agentClaim(c *fiber.Ctx) error {
 			return c.SendStatus(fiber.StatusNoContent)
 		default:
 		}
-		job, err := s.db.ClaimJob(c.UserContext(), st.ID)
+		// By token, not by id: a token disabled or replaced while this claim waits gets no job.
+		job, err := s.db.ClaimJobByToken(c.UserContext(), token)
+		if errors.Is(err, storage.ErrStationRevoked) {
+			s.log.Warn("waiting claim of a revoked station token", "station", st.Name)
+			return stationRevoked(c)
+		}
 		if err == nil {
 			s.log.Info("print job claimed", "job", job.ID, "station", st.Name, "reg_number", job.RegNumber)
 			return c.JSON(protocol.ClaimResponse{
@@ -132,13 +145,19 @@ func (s *Server) agentCardPDF(c *fiber.Ctx) error {
 }
 
 // agentJobError answers a job call that failed in storage: 404 for an unknown job, 409 for a lease
-// that is no longer the job's (the agent then stops touching it), the error itself otherwise.
+// that is no longer the job's or a job that is not the station's (the agent then stops touching
+// it), 423 for a paused station (the agent keeps the job and tries again later), 401 for a token
+// revoked during the call, the error itself otherwise.
 func agentJobError(c *fiber.Ctx, err error) error {
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		return c.SendStatus(fiber.StatusNotFound)
 	case errors.Is(err, storage.ErrStaleLease):
 		return c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "stale lease"})
+	case errors.Is(err, storage.ErrStationPaused):
+		return c.Status(fiber.StatusLocked).JSON(fiber.Map{"error": "station is paused"})
+	case errors.Is(err, storage.ErrStationRevoked):
+		return stationRevoked(c)
 	}
 	return err
 }

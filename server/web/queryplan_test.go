@@ -172,25 +172,53 @@ func driveEveryRequestPath(t *testing.T, srv *testServer, signer *card.Signer) {
 	code, _, _ = returned.post("/cek/lengkapi", lookup)
 	expect("start completion", code, 303)
 	returned.get("/daftar/periksa")
-	code, _, _ = returned.post("/daftar/kirim", url.Values{})
+	code, _, _ = returned.post("/daftar/kirim", url.Values{"setuju": {"1"}})
 	expect("send completion", code, 303)
 
 	// Walk-in and manual card, account and desk pages.
 	desk.get("/petugas/baru")
-	code, _, _ = desk.post("/petugas/baru", formValues(deskForm(5)))
+	expect("education codes", first(desk.get("/petugas/kode-pendidikan?edu_level=SMK")), 200)
+	walkIn := formValues(deskForm(5))
+	walkIn.Set("setuju", "1")
+	code, _, _ = desk.post("/petugas/baru", walkIn)
 	expect("walk-in", code, 303)
 	desk.get("/petugas/manual")
 	manual := formValues(deskForm(6))
 	manual.Set("reg_number", "5171 150926 000777")
-	manual.Set("issued_on", "2026-09-15")
+	manual.Set("issued_on_day", "15")
+	manual.Set("issued_on_month", "9")
+	manual.Set("issued_on_year", "2026")
 	manual.Set("pengantar", strconv.FormatInt(pengantarID, 10))
 	code, _, _ = desk.post("/petugas/manual", manual)
 	expect("manual card", code, 303)
 	expect("account", first(desk.get("/petugas/akun")), 200)
 	code, _, _ = desk.post("/petugas/meja", url.Values{"meja": {"3"}})
 	expect("set desk", code, 303)
+	// A NIK that disagrees with the birth date, sent as on the KTP, accepted by the officer.
+	odd := deskForm(9)
+	odd.BirthDay, odd.NIKAsOnKTP = "8", true
+	oddApp, err := srv.DB.SubmitApplication(ctx, odd, "kiosk", "kiosk", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect("queue with a NIK to check", first(desk.get("/petugas/antrean?keadaan=semua")), 200)
+	desk.get(appURL(oddApp.ID))
+	code, _, _ = desk.post(appURL(oddApp.ID)+"/nik", url.Values{"alasan": {nikAcceptReasons[0]}, "keadaan": {string(oddApp.State)}})
+	expect("accept NIK", code, 303)
+
+	// A failed sign-in, and the admin unlocking the account.
+	wrong := newClient(t, srv.URL)
+	wrong.get("/masuk")
+	code, _, _ = wrong.post("/masuk", url.Values{"username": {"operator"}, "password": {"salah"}})
+	expect("wrong password", code, 422)
 	admin := signIn(t, srv, "admin", apw)
 	expect("users", first(admin.get("/petugas/pengguna")), 200)
+	operatorUser, err := srv.DB.UserByUsername(ctx, "operator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, _ = admin.post("/petugas/pengguna/"+strconv.FormatInt(operatorUser.ID, 10)+"/buka-kunci", url.Values{})
+	expect("unlock", code, 303)
 
 	// The lobby display.
 	lobby := newClient(t, srv.URL)
@@ -266,6 +294,16 @@ func driveEveryRequestPath(t *testing.T, srv *testServer, signer *card.Signer) {
 	expect("pause station", code, 303)
 	code, _, _ = operator.post(st+"/pilihan", url.Values{"pilihan": {"sides=two-sided-long-edge"}})
 	expect("station options", code, 303)
+	code, _, _ = operator.post(st+"/token-baru", url.Values{})
+	expect("new station token", code, 200, 303)
+	code, _, _ = operator.post(st+"/nonaktif", url.Values{"nonaktif": {"1"}})
+	expect("disable station", code, 303)
+	spare, _, err := srv.DB.AddStation(ctx, "Loket Cadangan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, _ = operator.post("/petugas/cetak/stasiun/"+strconv.FormatInt(spare, 10)+"/hapus", url.Values{"nama": {"Loket Cadangan"}})
+	expect("remove station", code, 303)
 
 	// The public check of a printed card, and its photo.
 	public := newClient(t, srv.URL)

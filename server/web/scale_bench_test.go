@@ -122,7 +122,7 @@ var scaleCases = []scaleCase{
 	{"kiosk submit (ticket numbering)", 20 * time.Millisecond, func(b *testing.B, e *scaleEnv, i int) (func() int, int) {
 		c := newClient(b, e.url)
 		kioskFill(b, c, e.people.Form())
-		return func() int { code, _, _ := c.post("/daftar/kirim", url.Values{}); return code }, 303
+		return func() int { code, _, _ := c.post("/daftar/kirim", url.Values{"setuju": {"1"}}); return code }, 303
 	}},
 	{"approve (registration number, Buku Agenda, card, print job)", 20 * time.Millisecond, func(b *testing.B, e *scaleEnv, i int) (func() int, int) {
 		id := readyApplication(b, e)
@@ -176,8 +176,8 @@ const tabletsCase = "kiosk step while six desk tablets refresh their queue every
 
 func kioskStep(b *testing.B, e *scaleEnv) func() int {
 	c := newClient(b, e.url)
-	if code, _ := c.get("/daftar/identitas"); code != 200 {
-		b.Fatalf("kiosk identity page: %d", code)
+	if code, _ := c.get("/layanan/baru"); code != 200 { // the kiosk's start: a new card
+		b.Fatalf("kiosk start page: %d", code)
 	}
 	f := e.people.Form()
 	values := formValues(f)

@@ -40,7 +40,7 @@ type Options struct {
 	RegNoPattern string        // registration-number pattern; default domain.DefaultRegNoPattern
 	SessionIdle  time.Duration // an officer session ends after this long unused (default 30 min)
 	SessionMax   time.Duration // and after this long in any case (default 10 h)
-	LoginDelay   time.Duration // added per wrong password beyond the second (default 1 s)
+	LoginDelay   time.Duration // the first sign-in wait past the free attempts; it doubles per attempt (default 1 s)
 
 	// RequestTimeout bounds the queries of one request (default RequestTimeoutDefault).
 	RequestTimeout time.Duration
@@ -53,9 +53,11 @@ type Server struct {
 	opts Options
 	now  func() time.Time
 
-	events      *broker        // tells live queues and the lobby display that something changed
-	throttle    *loginThrottle // slows down password guessing
-	printSignal *printSignal   // wakes print agents waiting for a job
+	events      *broker      // tells live queues and the lobby display that something changed
+	printSignal *printSignal // wakes print agents waiting for a job
+
+	// accountLimit and addressLimit slow down password guessing (domain.SignInLimit).
+	accountLimit, addressLimit domain.SignInLimit
 }
 
 // New builds the Fiber application with every route.
@@ -73,6 +75,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	s.initDesk()
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFuncMap(templateFuncs())
+	engine.AddFunc("dateSelect", s.newDateSelect) // needs the server's clock for its years
 	app := fiber.New(fiber.Config{
 		Views:                 engine,
 		ErrorHandler:          s.handleError,
@@ -92,6 +95,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	app.Get("/layanan/:service", s.requirements)
 	app.Post("/layanan/:service", s.checkRequirements)
 	app.Get("/daftar/kelurahan", s.kelurahanOptions)
+	app.Get("/daftar/kode-pendidikan", s.eduCodeOptions)
 	app.Get("/daftar/periksa", s.review)
 	app.Post("/daftar/kirim", s.submit)
 	app.Get("/daftar/:step", s.showStep)
@@ -200,8 +204,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Render("partials/alert", fiber.Map{"Message": msg})
 	}
 	if isDeskPath(c.Path()) {
+		desk := "" // the header keeps showing the officer's desk on an error page too
+		if sess := sessionOf(c); sess != nil {
+			desk = sess.Desk
+		}
 		return c.Render("errors/desk", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala",
-			"Officer": officerOf(c)}, "layouts/officer")
+			"Officer": officerOf(c), "Desk": desk}, "layouts/officer")
 	}
 	return c.Render("errors/error", fiber.Map{"Message": msg, "Status": status, "CSRF": csrfToken(c), "Title": "Terjadi kendala"}, "layouts/kiosk")
 }
@@ -221,6 +229,21 @@ func templateFuncs() template.FuncMap {
 			}
 			return out
 		},
-		"field": newField,
+		"field":      newField,
+		"pick":       newSelect,
+		"rupiah":     formatRupiah,
+		"fieldLabel": domain.FieldLabel,
+		"kbli": func(code string) string {
+			if code == "" {
+				return ""
+			}
+			return code + " · " + domain.LabelOf(domain.KBLISections, code)
+		},
+		"eduCode": domain.EducationCodeLabel,
+		// waktu is a moment as the office reads it: "27 November 2026 09.15 WITA".
+		"waktu": func(t time.Time) string {
+			w := t.In(domain.OfficeZone)
+			return domain.FormatDate(w) + " " + w.Format("15.04") + " WITA"
+		},
 	}
 }

@@ -11,11 +11,15 @@
 
   function state() { return document.getElementById("kiosk-state"); }
 
+  // Screens without a form (the welcome screen, error pages) have data-idle="quiet": nothing to
+  // warn about, but they still reset, so that a page left open never outlives its visitor.
   function armIdle() {
     clearTimeout(idleTimer);
     var st = state();
-    if (!st || st.dataset.idle !== "on" || !document.getElementById("idle-dialog").hidden) return;
-    idleTimer = setTimeout(warn, Number(st.dataset.idleMs) || 60000);
+    if (!st || !document.getElementById("idle-dialog").hidden) return;
+    var idleMs = Number(st.dataset.idleMs) || 60000;
+    if (st.dataset.idle === "quiet") idleTimer = setTimeout(forget, idleMs + (Number(st.dataset.warnMs) || 20000));
+    else if (st.dataset.idle === "on") idleTimer = setTimeout(warn, idleMs);
   }
 
   function warn() {
@@ -74,20 +78,21 @@
   window.addEventListener("pageshow", function (ev) { if (ev.persisted) window.location.reload(); });
 
   // ---- On-screen keyboard -----------------------------------------------------------------------
+  // "Hapus semua" empties the field in one tap: a kiosk has no select-all.
   var layouts = {
-    numeric: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["⌫", "0", "Selesai"]],
-    tel: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["+", "0", "⌫"], ["Selesai"]],
-    decimal: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [",", "0", "⌫"], ["Selesai"]],
+    numeric: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["⌫", "0", "Hapus semua"], ["Selesai"]],
+    tel: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["+", "0", "⌫"], ["Hapus semua", "Selesai"]],
+    decimal: [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [",", "0", "⌫"], ["Hapus semua", "Selesai"]],
     text: [["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"],
       ["q", "w", "e", "r", "t", "y", "u", "i", "o", "p"],
       ["a", "s", "d", "f", "g", "h", "j", "k", "l", "'"],
       ["⇧", "z", "x", "c", "v", "b", "n", "m", ",", "."],
-      ["-", "/", "Spasi", "⌫", "Selesai"]],
+      ["-", "/", "Spasi", "⌫", "Hapus semua", "Selesai"]],
     email: [["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"],
       ["q", "w", "e", "r", "t", "y", "u", "i", "o", "p"],
       ["a", "s", "d", "f", "g", "h", "j", "k", "l", "@"],
       ["z", "x", "c", "v", "b", "n", "m", ".", "_", "-"],
-      [".com", "⌫", "Selesai"]]
+      [".com", "⌫", "Hapus semua", "Selesai"]]
   };
   var osk = null, field = null, shift = false;
 
@@ -114,6 +119,7 @@
         b.dataset.key = key;
         b.textContent = key.length === 1 && shift ? key.toUpperCase() : key;
         if (key === "Spasi") b.className = "wide";
+        if (key === "Hapus semua") b.className = "clear";
         if (key === "Selesai") b.className = "action wide";
         if (key === "⇧" && shift) b.className = "on";
         r.appendChild(b);
@@ -142,17 +148,74 @@
       field.dispatchEvent(new Event("input", { bubbles: true }));
       return;
     }
+    if (key === "Hapus semua") {
+      field.value = "";
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
     if (key === "Spasi") { insert(" "); return; }
-    var text = key.length === 1 && (shift || startsWord()) && field.dataset.keypad === "text" ? key.toUpperCase() : key;
+    var text = key.length === 1 && (shift || capitalHere()) && field.dataset.keypad === "text" ? key.toUpperCase() : key;
     insert(text);
     if (shift) { shift = false; buildKeyboard(field.dataset.keypad); }
   }
 
-  // Names and places are written with capitals: capitalise the first letter of each word.
-  function startsWord() {
+  // Names and places (data-case="words") are written with a capital at each word; free text
+  // (data-case="sentence") only at its start and after a full stop, as people write it.
+  function capitalHere() {
     var s = field.selectionStart || 0;
-    return s === 0 || field.value.charAt(s - 1) === " ";
+    var before = field.value.slice(0, s);
+    if (field.dataset.case === "words") return s === 0 || before.slice(-1) === " ";
+    if (field.dataset.case === "sentence") return /^\s*$|[.!?]\s+$/.test(before);
+    return false;
   }
+
+  // ---- Digit boxes shown in groups: the NIK in fours (16 digits), rupiah in thousands ---------
+  var formats = {
+    nik: function (v) { return v.replace(/\D/g, "").slice(0, 16).replace(/(\d{4})(?=\d)/g, "$1 "); },
+    rupiah: function (v) { return v.replace(/\D/g, "").replace(/^0+(?=\d)/, "").slice(0, 10).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  };
+  function formatDigits(el) {
+    var grouped = formats[el.dataset.format](el.value);
+    if (grouped === el.value) return;
+    // Keep the caret after the same number of digits.
+    var caret = el.selectionStart === null ? el.value.length : el.selectionStart;
+    var before = el.value.slice(0, caret).replace(/\D/g, "").length;
+    el.value = grouped;
+    var pos = 0, seen = 0;
+    while (pos < grouped.length && seen < before) { if (/\d/.test(grouped.charAt(pos))) seen++; pos++; }
+    el.setSelectionRange(pos, pos);
+  }
+  document.addEventListener("input", function (ev) {
+    if (ev.target && ev.target.dataset && formats[ev.target.dataset.format]) formatDigits(ev.target);
+  });
+
+  // ---- "Batal" asks before it wipes the form ----------------------------------------------------
+  // The reset form in the header is held back (before htmx sees the submit) until the person
+  // confirms in a dialog; without this script it submits at once, as before.
+  var cancelConfirmed = false;
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.matches || !form.matches(".reset-form") || cancelConfirmed) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    hideKeyboard();
+    var dialog = document.getElementById("batal-dialog");
+    dialog.hidden = false;
+    document.getElementById("batal-tidak").focus();
+  }, true);
+  document.addEventListener("click", function (ev) {
+    var dialog = document.getElementById("batal-dialog");
+    if (!dialog || !ev.target.closest) return;
+    if (ev.target.closest("#batal-tidak")) { dialog.hidden = true; }
+    if (ev.target.closest("#batal-ya")) {
+      dialog.hidden = true;
+      var form = document.querySelector(".reset-form");
+      if (!form) return;
+      cancelConfirmed = true;
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      cancelConfirmed = false;
+    }
+  });
 
   function showKeyboard(el) {
     field = el;

@@ -87,7 +87,11 @@
     });
     if (again) again.addEventListener("click", start);
     if (file) file.addEventListener("change", function () {
-      if (file.files.length) { say("Mengunggah foto…"); upload(url, file.files[0], file.files[0].name); }
+      if (!file.files.length) return;
+      var name = document.getElementById("nama-berkas");
+      if (name) name.textContent = file.files[0].name;
+      say("Mengunggah foto…");
+      upload(url, file.files[0], file.files[0].name);
     });
     if (box.getAttribute("data-has-photo") !== "true") start();
   }

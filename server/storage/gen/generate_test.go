@@ -51,6 +51,10 @@ func TestGenerate(t *testing.T) {
 		// One card per approved application (its first serial), and a registration number never twice.
 		`SELECT count(*) FROM applications WHERE state IN ('approved', 'printed', 'handed_over')`: count(`SELECT count(*) FROM cards WHERE serial = 1`),
 		`SELECT count(DISTINCT reg_number) FROM cards`:                                            count(`SELECT count(*) FROM cards WHERE serial = 1`),
+		// The form's rows beside it (migration 071), as storage writes them.
+		`SELECT count(*) FROM application_education WHERE highest = 1`:      sum.Applications,
+		`SELECT count(*) FROM applications WHERE desired_kbji = ''`:         0,
+		`SELECT count(DISTINCT application_id) FROM application_experience`: count(`SELECT count(*) FROM applications WHERE json_extract(form, '$.never_worked') IS NOT 1`),
 		// The name index holds every application.
 		`SELECT count(*) FROM applications_fts WHERE applications_fts MATCH 'state : printed'`: count(`SELECT count(*) FROM applications WHERE state = 'printed'`),
 	} {

@@ -9,7 +9,9 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
+	"strings"
 	"time"
+	"unicode"
 
 	"ak1/server/domain"
 )
@@ -68,14 +70,20 @@ var (
 		"D3":       {"Politeknik Negeri Bali", "Politeknik Pariwisata Bali", "Akademi Keperawatan Kesdam Udayana"},
 		"S1":       {"Universitas Udayana", "Universitas Warmadewa", "Universitas Pendidikan Nasional", "Universitas Mahasaraswati", "ISI Denpasar"},
 	}
-	majors = map[string][]string{
-		"SD": {""}, "SMP/SLTP": {""}, "SMA": {"IPA", "IPS"},
-		"SMK": {"Akuntansi", "Perhotelan", "Teknik Komputer dan Jaringan", "Tata Boga", "Teknik Kendaraan Ringan", "Usaha Perjalanan Wisata"},
-		"D3":  {"Akuntansi", "Teknik Sipil", "Usaha Perjalanan Wisata", "Keperawatan", "Manajemen Divisi Kamar"},
-		"S1":  {"Manajemen", "Teknik Informatika", "Hukum", "Sastra Inggris", "Akuntansi", "Pendidikan Bahasa Inggris", "Desain Interior"},
+	// Majors with their IPK education codes (ipk-pendidikan.csv), the ones most often seen in
+	// Denpasar first; now and then any other code of the level (IPK report tables count by code).
+	majors = map[string][]struct{ name, code string }{
+		"SD": {{"", "1102"}}, "SMP/SLTP": {{"", "2101"}},
+		"SMA": {{"IPA", "3801"}, {"IPS", "3801"}},
+		"SMK": {{"Akuntansi", "3602"}, {"Perhotelan", "3404"}, {"Teknik Komputer dan Jaringan", "3202"}, {"Tata Boga", "3405"}},
+		"D3":  {{"Akuntansi", "5502"}, {"Teknik Sipil", "5203"}, {"Usaha Perjalanan Wisata", "5534"}},
+		"S1":  {{"Manajemen", "6509"}, {"Teknik Informatika", "6220"}, {"Hukum", "6503"}, {"Sastra Inggris", "6516"}},
 	}
-	levels     = []string{"SD", "SMP/SLTP", "SMA", "SMA", "SMK", "SMK", "SMK", "SMK", "D3", "D3", "S1", "S1", "S1"}
-	gradAge    = map[string]int{"SD": 12, "SMP/SLTP": 15, "SMA": 18, "SMK": 18, "D3": 21, "S1": 22}
+	levels  = []string{"SD", "SMP/SLTP", "SMA", "SMA", "SMK", "SMK", "SMK", "SMK", "D3", "D3", "S1", "S1", "S1"}
+	gradAge = map[string]int{"SD": 12, "SMP/SLTP": 15, "SMA": 18, "SMK": 18, "D3": 21, "S1": 22}
+	// The years after birth in which the earlier levels are finished (domain.HistoryLevels keys).
+	historyAge = map[string]int{"sd": 12, "sltp": 15, "slta": 18}
+	sectors    = []string{"I", "I", "I", "G", "G", "N", "C", "F", "H", "S", "Q", "P"} // KBLI sections, hotels and trade first
 	positions  = []struct{ kbji, name string }{{"4", "Staf administrasi"}, {"5", "Pramusaji"}, {"5", "Resepsionis hotel"}, {"7", "Teknisi listrik"}, {"3", "Teknisi komputer"}, {"5", "Juru masak"}, {"2", "Akuntan"}, {"8", "Sopir"}, {"5", "Pramuniaga"}, {"9", "Petugas kebersihan"}, {"3", "Perawat"}, {"4", "Kasir"}, {"5", "Satpam"}, {"7", "Tukang kayu"}}
 	employers  = []string{"Hotel Inna Bali", "PT Bali Tourism Development", "CV Sinar Jaya", "Toko Bangunan Maju", "Restoran Warung Made", "PT Tiara Dewata", "Koperasi Sedana Yoga"}
 	languages  = []string{"Inggris", "Inggris", "Inggris", "Jepang", "Mandarin", "Korea", "Jerman"}
@@ -143,13 +151,43 @@ func (p *People) Person() Person {
 // Form fills the Daftar Isian of a new person.
 func (p *People) Form() *domain.Form { return p.FormOf(p.Person()) }
 
-// FormOf fills the Daftar Isian of a person: address, contact, education, experience and wishes
-// that go together. The form is normalized as the kiosk stores it.
+// FormOf fills the Daftar Isian of a person: address, contact, education (with its IPK code and
+// the earlier schools), training, experience and wishes that go together, and the declaration.
+// The form is normalized as the kiosk stores it.
 func (p *People) FormOf(who Person) *domain.Form {
+	age := p.today.Year() - who.Birth.Year()
 	level := p.pick(levels)
-	grad := who.Birth.Year() + gradAge[level]
-	if grad > p.today.Year() {
-		grad = p.today.Year()
+	for gradAge[level] > age { // nobody holds a degree at 18
+		level = p.pick(levels[:8])
+	}
+	grad := min(who.Birth.Year()+gradAge[level], p.today.Year())
+	major := majors[level][p.rnd.IntN(len(majors[level]))]
+	if level == "SMK" || level == "D3" || level == "S1" {
+		if p.rnd.IntN(4) == 0 { // now and then any other field of the level
+			var all []domain.EducationCode
+			for _, g := range domain.EducationCodes(level) {
+				all = append(all, g.Codes...)
+			}
+			c := all[p.rnd.IntN(len(all))]
+			major.name, major.code = titleCase(c.Name), c.Code
+		}
+	}
+	kel := p.pick(who.Kec.Kelurahan)
+	var history []domain.Education
+	for _, h := range domain.HistoryFor(level) {
+		if !h.Required {
+			continue
+		}
+		row := domain.Education{Level: h.Level, Year: fmt.Sprint(who.Birth.Year() + historyAge[h.Key])}
+		switch h.Key {
+		case "sd":
+			row.School = fmt.Sprintf("SD Negeri %d %s", 1+p.rnd.IntN(8), kel)
+		case "sltp":
+			row.School = fmt.Sprintf("SMP Negeri %d Denpasar", 1+p.rnd.IntN(12))
+		default:
+			row.School, row.Major = p.pick(schools["SMA"]), p.pick([]string{"IPA", "IPS"})
+		}
+		history = append(history, row)
 	}
 	pos := positions[p.rnd.IntN(len(positions))]
 	sex := "L"
@@ -160,23 +198,37 @@ func (p *People) FormOf(who Person) *domain.Form {
 		NIK: who.NIK, FullName: who.FullName, BirthPlace: p.pick(birthPlaces), Sex: sex,
 		BirthDay: fmt.Sprint(who.Birth.Day()), BirthMonth: fmt.Sprint(int(who.Birth.Month())), BirthYear: fmt.Sprint(who.Birth.Year()),
 		Street: fmt.Sprintf("%s No. %d", p.pick(streets), 1+p.rnd.IntN(180)), RT: fmt.Sprint(1 + p.rnd.IntN(9)), RW: fmt.Sprint(1 + p.rnd.IntN(5)),
-		Kecamatan: who.Kec.Code, Kelurahan: p.pick(who.Kec.Kelurahan), PostalCode: fmt.Sprintf("801%02d", 11+p.rnd.IntN(30)),
+		Kecamatan: who.Kec.Code, Kelurahan: kel, PostalCode: fmt.Sprintf("801%02d", 11+p.rnd.IntN(30)),
 		Phone: fmt.Sprintf("08%d%08d", 11+p.rnd.IntN(9), p.rnd.IntN(100000000)), Marital: p.pick(maritals), Religion: p.pick(religions),
-		EduLevel: level, EduSchool: p.pick(schools[level]), EduMajor: p.pick(majors[level]), EduYear: fmt.Sprint(grad),
+		EduLevel: level, EduCode: major.code, EduSchool: p.pick(schools[level]), EduMajor: major.name, EduYear: fmt.Sprint(grad),
+		EduHistory:  history,
 		Languages:   []string{p.pick(languages)},
 		DesiredKBJI: pos.kbji, DesiredPosition: pos.name, DesiredLocation: "lokal", DesiredWage: fmt.Sprint(3_000_000 + 250_000*p.rnd.IntN(8)),
+		Agreed: true,
 	}
 	if p.rnd.IntN(3) == 0 {
-		f.Trainings[0] = domain.Training{Name: p.pick(trainingsX), Year: fmt.Sprint(grad)}
+		f.Trainings[0] = domain.Training{Name: p.pick(trainingsX), Institution: p.pick([]string{"BLK Denpasar", "LPK Dhyana Pura", "UPT BLK Bali"}), Year: fmt.Sprint(grad)}
 	}
 	if p.rnd.IntN(2) == 0 && grad < p.today.Year()-1 {
 		f.Experiences[0] = domain.Experience{Position: positions[p.rnd.IntN(len(positions))].name, Duties: "Melayani pelanggan dan membuat laporan harian",
-			Years: fmt.Sprint(1 + p.rnd.IntN(3)), Months: fmt.Sprint(p.rnd.IntN(12)), Employer: p.pick(employers)}
+			Years: fmt.Sprint(1 + p.rnd.IntN(3)), Months: fmt.Sprint(p.rnd.IntN(12)), Employer: p.pick(employers), Sector: p.pick(sectors)}
 	} else {
 		f.NeverWorked = true
 	}
 	f.Normalize()
 	return f
+}
+
+// titleCase turns the capitals of ipk-pendidikan.csv into a name as people write it: "TATA BOGA" →
+// "Tata Boga".
+func titleCase(s string) string {
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		r := []rune(w)
+		r[0] = unicode.ToUpper(r[0])
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
 }
 
 // Photo draws a plain passport-style portrait (a silhouette on a red or blue background, as

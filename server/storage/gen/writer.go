@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ak1/server/domain"
+	"ak1/server/storage"
 )
 
 // writer inserts generated rows with prepared statements, in transactions of a few thousand
@@ -26,9 +27,13 @@ type row struct {
 
 var inserts = map[string]string{
 	"application": `INSERT INTO applications (id, nik, full_name, birth_date, sex, state, state_reason, ticket, ticket_day,
-		status_code, source, form, documents, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo', ?, ?, ?, ?)`,
-	"audit": `INSERT INTO audit_log (at, actor, action, application_id, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-	"call":  `INSERT INTO calls (application_id, ticket, desk, user_id, at) VALUES (?, ?, ?, ?, ?)`,
+		status_code, source, form, documents, created_at, updated_at, desired_kbji, desired_kbli, target_company)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo', ?, ?, ?, ?, ?, ?, ?)`,
+	"education":  storage.InsertEducationRow,
+	"training":   storage.InsertTrainingRow,
+	"experience": storage.InsertExperienceRow,
+	"audit":      `INSERT INTO audit_log (at, actor, action, application_id, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	"call":       `INSERT INTO calls (application_id, ticket, desk, user_id, at) VALUES (?, ?, ?, ?, ?)`,
 	"card": `INSERT INTO cards (id, application_id, reg_number, serial, state, issued_on, valid_until, created_at, voided_at,
 		void_reason, pengantar_id, manual) VALUES (?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), ?, ?, ?)`,
 	"job": `INSERT INTO print_jobs (id, card_id, state, station_id, cups_job_id, attempts, created_at, updated_at, pdf_sent_at)
@@ -96,9 +101,20 @@ func (w *writer) close() error {
 
 func (w *writer) exec(name string, args ...any) { w.batch = append(w.batch, row{name, args}) }
 
+// application writes an application and the rows of its form beside it (storage.FormRows).
 func (w *writer) application(id int64, f *domain.Form, birth string, state domain.State, reason, ticket, day, code, form, documents string, created, updated time.Time) {
 	w.exec("application", id, f.NIK, f.FullName, birth, f.Sex, string(state), reason, ticket, day, code, form, documents,
-		formatTime(created), formatTime(updated))
+		formatTime(created), formatTime(updated), f.DesiredKBJI, f.DesiredSector, f.TargetCompany)
+	rows := storage.FormRows(f)
+	for _, r := range rows.Education {
+		w.exec("education", append([]any{id}, r...)...)
+	}
+	for _, r := range rows.Training {
+		w.exec("training", append([]any{id}, r...)...)
+	}
+	for _, r := range rows.Experience {
+		w.exec("experience", append([]any{id}, r...)...)
+	}
 }
 
 func (w *writer) audit(at time.Time, actor, action string, appID int64, from, to, detail string) {

@@ -1,0 +1,135 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"ak1/server/domain"
+)
+
+// Kinds of sign-in counters.
+const (
+	signInAccount = "account"
+	signInAddress = "address"
+)
+
+// maxSignInName bounds what a made-up username or address can store.
+const maxSignInName = 100
+
+// CountSignInAttempt counts one sign-in attempt against the account and the address, unless one of
+// them must still wait: then it counts nothing and returns the longest wait. Checking and counting
+// happen in one write transaction before the password is compared, so attempts sent in parallel
+// are counted one after the other and cannot all slip past the limit.
+func (db *DB) CountSignInAttempt(ctx context.Context, username, address string, account, perAddress domain.SignInLimit) (time.Duration, error) {
+	now := db.now()
+	counters := []struct {
+		kind, name string
+		limit      domain.SignInLimit
+		tries      int
+	}{{kind: signInAccount, name: clip(username), limit: account}, {kind: signInAddress, name: clip(address), limit: perAddress}}
+	var wait time.Duration
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for i := range counters {
+			c := &counters[i]
+			var last string
+			err := tx.QueryRowContext(ctx, `SELECT tries, last_at FROM sign_in_attempts WHERE kind = ? AND name = ?`,
+				c.kind, c.name).Scan(&c.tries, &last)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				continue
+			case err != nil:
+				return err
+			}
+			if !c.limit.Active(parseTime(last), now) {
+				c.tries = 0
+				continue
+			}
+			wait = max(wait, c.limit.Left(c.tries, parseTime(last), now))
+		}
+		if wait > 0 {
+			return nil
+		}
+		for _, c := range counters {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO sign_in_attempts (kind, name, tries, last_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (kind, name) DO UPDATE SET tries = excluded.tries, last_at = excluded.last_at`,
+				c.kind, c.name, c.tries+1, formatTime(now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wait, err
+}
+
+// SignInSucceeded clears the account's count and takes the successful attempt off the address's
+// count, so officers signing in from one office address do not add up to a wait.
+func (db *DB) SignInSucceeded(ctx context.Context, username, address string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_attempts WHERE kind = ? AND name = ?`, signInAccount, clip(username)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sign_in_attempts SET tries = max(tries - 1, 0) WHERE kind = ? AND name = ?`,
+			signInAddress, clip(address))
+		return err
+	})
+}
+
+// UnlockSignIn clears an account's count of attempts, so its officer can sign in at once; audited.
+func (db *DB) UnlockSignIn(ctx context.Context, username, actor string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var tries int
+		err := tx.QueryRowContext(ctx, `DELETE FROM sign_in_attempts WHERE kind = ? AND name = ? RETURNING tries`,
+			signInAccount, clip(username)).Scan(&tries)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		return auditNoApp(ctx, tx, db.now(), actor, "user-unlock", fmt.Sprintf("%s (%d percobaan dihapus)", username, tries))
+	})
+}
+
+// SignInCount is how many attempts an account has counted and when the latest one was.
+type SignInCount struct {
+	Tries int
+	Last  time.Time
+}
+
+// AccountSignInCounts returns the counts of the accounts that have any, by username.
+func (db *DB) AccountSignInCounts(ctx context.Context) (map[string]SignInCount, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name, tries, last_at FROM sign_in_attempts WHERE kind = ? AND tries > 0`, signInAccount)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]SignInCount{}
+	for rows.Next() {
+		var name, last string
+		var c SignInCount
+		if err := rows.Scan(&name, &c.Tries, &last); err != nil {
+			return nil, err
+		}
+		c.Last = parseTime(last)
+		out[name] = c
+	}
+	return out, rows.Err()
+}
+
+// SweepSignInAttempts deletes counts untouched since before olderThan: they no longer hold anything back.
+func (db *DB) SweepSignInAttempts(ctx context.Context, olderThan time.Time) (int64, error) {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM sign_in_attempts WHERE last_at < ?`, formatTime(olderThan))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// clip bounds a counter name; names longer than any real username or address share one counter.
+func clip(name string) string {
+	if len(name) > maxSignInName {
+		return strings.ToValidUTF8(name[:maxSignInName], "?")
+	}
+	return name
+}
