@@ -212,13 +212,7 @@ func runScale(b *testing.B, n int) *scaleResult {
 	if err := copyFile(filepath.Join(src, "ak1.db"), filepath.Join(dir, "ak1.db")); err != nil {
 		b.Fatal(err)
 	}
-	start := time.Now()
-	clock := func() time.Time { return scaleNow.Add(time.Since(start)) }
-	db, err := storage.Open(context.Background(), dir, clock)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db, clock := openRunningFrom(b, dir, scaleNow)
 	e := &scaleEnv{db: db, facts: facts, people: gen.NewPeople(uint64(n), scaleNow)}
 	passwords := map[string]string{}
 	for _, who := range []struct {
@@ -439,13 +433,7 @@ func TestScaleServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	clock := func() time.Time { return now.Add(time.Since(start)) }
-	db, err := storage.Open(context.Background(), dir, clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, clock := openRunningFrom(t, dir, now)
 	signer, err := card.NewSigner(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -460,6 +448,19 @@ func TestScaleServer(t *testing.T) {
 	fmt.Printf("AK1_SCALE_ADDR http://%s\n", ln.Addr())
 	io.Copy(io.Discard, os.Stdin)
 	app.ShutdownWithTimeout(5 * time.Second)
+}
+
+// openRunningFrom opens the database in dir with a clock that starts at from and runs on; the
+// database closes when the test ends.
+func openRunningFrom(tb testing.TB, dir string, from time.Time) (*storage.DB, func() time.Time) {
+	start := time.Now()
+	clock := func() time.Time { return from.Add(time.Since(start)) }
+	db, err := storage.Open(context.Background(), dir, clock)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db, clock
 }
 
 func loadAverage() string {
@@ -539,7 +540,7 @@ func writeScaleDoc(doc string, sizes []int, results map[int]*scaleResult, load s
 		case aim == 0:
 			w.WriteString(" — |\n")
 		default:
-			fmt.Fprintf(&w, " median < %s |\n", ms(aim))
+			fmt.Fprintf(&w, " median < %d ms |\n", aim.Milliseconds())
 		}
 	}
 	w.WriteString("| server memory, peak RSS of the process (VmHWM) over the whole run |")
