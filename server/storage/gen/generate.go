@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -100,6 +101,9 @@ func Generate(ctx context.Context, dir string, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The rows in flight are many small values: collecting garbage less often saves a fifth of the
+	// time (go tool pprof), for a few tens of megabytes more.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	g := newGenerator(opts, users, station)
 	if err := g.run(ctx, conn); err != nil {
 		return nil, err
