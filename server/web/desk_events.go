@@ -70,6 +70,11 @@ func (b *broker) subscribe() (<-chan struct{}, func()) {
 func (b *broker) notify() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.schedule()
+}
+
+// schedule makes a refresh due at the end of the window; b.mu is held.
+func (b *broker) schedule() {
 	if b.pending || len(b.subs) == 0 {
 		return // this change joins the refresh already due, or nobody listens
 	}
@@ -107,17 +112,19 @@ func (b *broker) poll() {
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
 	for range t.C {
+		mark := b.mark()
 		b.mu.Lock()
 		if len(b.subs) == 0 {
 			b.polling = false
 			b.mu.Unlock()
 			return
 		}
-		last := b.last
-		b.mu.Unlock()
-		if mark := b.mark(); mark > last {
-			b.notify()
+		// Compared under the lock: a flush that announced this change in the meantime has
+		// moved b.last past it.
+		if mark > b.last {
+			b.schedule()
 		}
+		b.mu.Unlock()
 	}
 }
 
