@@ -39,6 +39,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"empty file dir", nil, []string{"-printer", "file:"}, "AK1_PRINTER"},
 		{"bad wait", map[string]string{"AK1_WAIT": "soon"}, nil, "AK1_WAIT"},
 		{"bad cups", nil, []string{"-cups", "nohostport"}, "AK1_CUPS"},
+		{"CA file missing", map[string]string{"AK1_CA": "/nonexistent/ca.pem", "AK1_PRINTER": "file:/tmp/x"}, nil, "AK1_CA"},
+		{"CA file not PEM", map[string]string{"AK1_PRINTER": "file:/tmp/x"}, []string{"-ca", "agent_test.go"}, "AK1_CA"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			getenv := func(k string) string {

@@ -11,10 +11,13 @@
 //	-journal AK1_JOURNAL  journal file (default: $XDG_STATE_HOME/ak1-agent/journal, i.e.
 //	                      ~/.local/state/ak1-agent/journal)
 //	-wait    AK1_WAIT     claim long-poll seconds (default 25)
+//	-ca      AK1_CA       PEM file of the office CA that signed an https server's certificate
+//	                      (from `ak1-server tls init`); trusted besides the system's CAs
 package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,8 +57,8 @@ func main() {
 var errUsage = errors.New("invalid configuration")
 
 type config struct {
-	server, token, printer, cups, journal string
-	wait                                  time.Duration
+	server, token, printer, cups, journal, ca string
+	wait                                      time.Duration
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -68,6 +71,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.printer, "printer", getenv("AK1_PRINTER"), "CUPS queue name or file:DIR (env AK1_PRINTER)")
 	fs.StringVar(&c.cups, "cups", getenv("AK1_CUPS"), "CUPS socket path or host:port (env AK1_CUPS; default local CUPS)")
 	fs.StringVar(&c.journal, "journal", getenv("AK1_JOURNAL"), "journal file (env AK1_JOURNAL; default in the user's state folder)")
+	fs.StringVar(&c.ca, "ca", getenv("AK1_CA"), "PEM file of the office CA for an https server (env AK1_CA)")
 	defWait := 25
 	if v := getenv("AK1_WAIT"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -148,6 +152,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		p = c
 	}
+	cl := client.New(cfg.server, cfg.token, version)
+	if cfg.ca != "" {
+		pool, err := loadRoots(cfg.ca)
+		if err != nil {
+			return fmt.Errorf("%w: AK1_CA (-ca): %v", errUsage, err)
+		}
+		cl.TrustRoots(pool)
+	}
+
 	j, err := journal.Open(cfg.journal)
 	if err != nil {
 		// A damaged journal may hide a card already on paper: stop and let a person look.
@@ -156,9 +169,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer j.Close()
 
 	log.Info("ak1-agent starting", "version", version, "server", cfg.server, "printer", p.String(),
-		"cups", cfg.cups, "journal", cfg.journal)
+		"cups", cfg.cups, "journal", cfg.journal, "ca", cfg.ca)
 	w := worker.New(worker.Config{
-		Client:  client.New(cfg.server, cfg.token, version),
+		Client:  cl,
 		Printer: p,
 		Journal: j,
 		Log:     log,
@@ -166,4 +179,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Wait:    cfg.wait,
 	})
 	return w.Run(ctx)
+}
+
+// loadRoots returns the system's trusted CAs plus those in the PEM file at path.
+func loadRoots(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", path)
+	}
+	return pool, nil
 }

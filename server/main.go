@@ -35,7 +35,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return stationCommand(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		return userCommand(ctx, rest, getenv, os.Stdin, stdout, stderr)
+	case "tls":
+		return tlsCommand(rest, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, rest, getenv, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, user, station, demo)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, user, station, demo, tls, backup, restore)", cmd)
 	}
 }

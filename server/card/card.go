@@ -51,10 +51,15 @@ type Card struct {
 	EmployedSince  time.Time // "terhitung mulai tanggal", usually zero
 	IssuedOn       time.Time
 	ValidUntil     time.Time
-	Photo          image.Image // nil: a "FOTO 3×4" placeholder box is drawn
+	Photo          image.Image // nil (and no PhotoJPEG): a "FOTO 3×4" placeholder box is drawn
 	PengantarKerja Officer     // empty: blank lines to sign and write on
 	CheckURL       string      // the signed link encoded in the QR code
 	Serial         int         // 1 for the first card; "Cetakan ke-N" is printed when > 1
+
+	// PhotoJPEG is the photo as the desk stores it, a JPEG; it takes the place of Photo. With the
+	// card's 3:4 proportions it goes into the PDF as it is (no decoding, resampling or re-encoding:
+	// the printer's driver scales it); the PNG preview decodes and resamples it.
+	PhotoJPEG []byte
 }
 
 // ErrFace is returned for a face number other than 1 or 2.
@@ -78,7 +83,11 @@ func RenderPNG(c Card, faceNo int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encodePNG(rasterize(f))
+	img, err := rasterize(f)
+	if err != nil {
+		return nil, err
+	}
+	return encodePNG(img)
 }
 
 func layoutCard(c Card) ([2]*face, error) {

@@ -1,9 +1,14 @@
 package card
 
 import (
+	"bytes"
+	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"math"
+
+	"golang.org/x/image/draw"
 )
 
 // The layout is computed once per face as a display list of a few primitive kinds; the PDF and the
@@ -29,7 +34,7 @@ type itemKind int
 const (
 	kindRect  itemKind = iota // filled rectangle; lines are thin rectangles
 	kindText                  // one line of text, (x, y) is the left end of the baseline
-	kindImage                 // raster image already resampled to w×h dots
+	kindImage                 // the photo: img resampled to w×h dots, or a JPEG kept as it is
 )
 
 // item is one primitive of the display list.
@@ -41,6 +46,10 @@ type item struct {
 	size       float64 // points, text only
 	text       string
 	img        *image.RGBA
+	// jpeg is a stored photo of the box's proportions, embedded in the PDF unchanged; img is then
+	// nil until the raster backend asks for pixels (photoPixels).
+	jpeg    []byte
+	jpegCfg image.Config
 
 	// boxL and boxR bound the space the layout gave this text; tests check the measured width
 	// stays inside it, which is how "long names never overflow" is verified.
@@ -119,8 +128,51 @@ func (f *face) fit(fid fontID, maxSize, minSize float64, s string, x, w, baselin
 	return size
 }
 
-// image places a raster image (already w×h dots) at a dot position.
-func (f *face) image(x, y int, img *image.RGBA) {
-	b := img.Bounds()
-	f.items = append(f.items, item{kind: kindImage, x: float64(x), y: float64(y), w: float64(b.Dx()), h: float64(b.Dy()), img: img})
+// photo places the holder's photo in the w×h dot box at (x, y). A stored JPEG of the box's
+// proportions stays as it is for the PDF; any other picture is cropped and resampled now.
+func (f *face) photo(x, y, w, h int, c Card) error {
+	it := item{kind: kindImage, x: float64(x), y: float64(y), w: float64(w), h: float64(h)}
+	src := c.Photo
+	if c.PhotoJPEG != nil {
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(c.PhotoJPEG))
+		if err != nil {
+			return fmt.Errorf("foto kartu: %w", err)
+		}
+		// Within a pixel of 3:4, and in a colour model a PDF reader takes from a JPEG as it is.
+		if abs(cfg.Width*h-cfg.Height*w) <= max(w, h) && (cfg.ColorModel == color.YCbCrModel || cfg.ColorModel == color.GrayModel) {
+			it.jpeg, it.jpegCfg = c.PhotoJPEG, cfg
+			f.items = append(f.items, it)
+			return nil
+		}
+		if src, err = jpeg.Decode(bytes.NewReader(c.PhotoJPEG)); err != nil {
+			return fmt.Errorf("foto kartu: %w", err)
+		}
+	}
+	it.img = FitPhoto(src, w, h)
+	f.items = append(f.items, it)
+	return nil
+}
+
+// photoPixels returns the photo item's pixels at its box size, decoding a kept JPEG.
+func (it item) photoPixels() (*image.RGBA, error) {
+	if it.img != nil {
+		return it.img, nil
+	}
+	src, err := jpeg.Decode(bytes.NewReader(it.jpeg))
+	if err != nil {
+		return nil, fmt.Errorf("foto kartu: %w", err)
+	}
+	// A kept JPEG already has the box's shape: no crop. The on-screen preview about halves it,
+	// where averaging neighbours (ApproxBiLinear) looks the same as Catmull-Rom at a fifth of the
+	// cost; the printed card gets the JPEG itself.
+	dst := image.NewRGBA(image.Rect(0, 0, int(it.w), int(it.h)))
+	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
+	return dst, nil
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -63,8 +63,10 @@ func (f *face) layoutFront(c Card) error {
 	px, py := int(math.Round(mm(photoX))), int(math.Round(mm(photoY)))
 	pw := float64(photoW) / dotsPerMM
 	ph := float64(photoH) / dotsPerMM
-	if c.Photo != nil {
-		f.image(px, py, FitPhoto(c.Photo, photoW, photoH))
+	if c.Photo != nil || c.PhotoJPEG != nil {
+		if err := f.photo(px, py, photoW, photoH, c); err != nil {
+			return err
+		}
 		f.frame(photoX, photoY, pw, ph, 0.12, rule)
 	} else {
 		f.photoPlaceholder(photoX, photoY, pw, ph)

@@ -27,7 +27,24 @@ type Config struct {
 	KioskWarn time.Duration // AK1_KIOSK_WARN, -kiosk-warn: the warning's countdown before the reset
 	// RegNoPattern is AK1_REGNO_PATTERN, -regno-pattern: the registration number, e.g. "5171 DDMMYY NNNNNN".
 	RegNoPattern string
+	// ReportRules is AK1_REPORT_EARLY_DAYS, -report-early-days and AK1_REPORT_GRACE_DAYS,
+	// -report-grace-days: the window around each six-monthly report's due date (local practice;
+	// default 30 days before and 30 after, after which the card lapses).
+	ReportRules domain.ReportRules
+	// TLSCert and TLSKey are AK1_TLS_CERT / -tls-cert and AK1_TLS_KEY / -tls-key: PEM files of the
+	// server certificate (chain) and its key. Set both and the server speaks HTTPS only.
+	TLSCert, TLSKey string
+	// HTTPRedirectAddr is AK1_HTTP_REDIRECT_ADDR, -http-redirect-addr: an optional second address
+	// (usually :80) where plain HTTP is answered only with a redirect to AK1_PUBLIC_URL.
+	HTTPRedirectAddr string
 }
+
+// TLS reports whether the server itself serves HTTPS.
+func (c Config) TLS() bool { return c.TLSCert != "" }
+
+// Secure reports whether browsers reach the server over HTTPS: served with TLS here, or behind a
+// proxy that terminates TLS for an https:// public address. Cookies are then Secure and HSTS is sent.
+func (c Config) Secure() bool { return c.TLS() || strings.HasPrefix(c.PublicURL, "https://") }
 
 // Load parses args (without the program name) over the environment read through getenv.
 func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -40,7 +57,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		return fallback
 	}
 	var c Config
-	var minAge, demo, idle, warn string
+	var minAge, demo, idle, warn, early, grace string
 	fs.StringVar(&c.Addr, "addr", def("AK1_ADDR", ":8080"), "listen address (AK1_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", def("AK1_DATA_DIR", "./data"), "folder for the database and keys (AK1_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", def("AK1_PUBLIC_URL", ""), "public address printed in QR codes (AK1_PUBLIC_URL; default: this machine at the port of AK1_ADDR)")
@@ -49,6 +66,13 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.StringVar(&idle, "kiosk-idle", def("AK1_KIOSK_IDLE", "60s"), "kiosk idle time before the warning (AK1_KIOSK_IDLE)")
 	fs.StringVar(&warn, "kiosk-warn", def("AK1_KIOSK_WARN", "20s"), "kiosk warning countdown before the reset (AK1_KIOSK_WARN)")
 	fs.StringVar(&c.RegNoPattern, "regno-pattern", def("AK1_REGNO_PATTERN", domain.DefaultRegNoPattern), "registration number pattern: DD MM YY YYYY, a run of N for the yearly serial (AK1_REGNO_PATTERN)")
+	fs.StringVar(&early, "report-early-days", def("AK1_REPORT_EARLY_DAYS", strconv.Itoa(domain.DefaultReportRules.Early)),
+		"days before a six-monthly report's due date from which it is accepted (AK1_REPORT_EARLY_DAYS)")
+	fs.StringVar(&grace, "report-grace-days", def("AK1_REPORT_GRACE_DAYS", strconv.Itoa(domain.DefaultReportRules.Grace)),
+		"days after a report's due date on which a card still without it lapses (AK1_REPORT_GRACE_DAYS)")
+	fs.StringVar(&c.TLSCert, "tls-cert", def("AK1_TLS_CERT", ""), "PEM certificate (chain) for HTTPS; with -tls-key (AK1_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", def("AK1_TLS_KEY", ""), "PEM private key for HTTPS (AK1_TLS_KEY)")
+	fs.StringVar(&c.HTTPRedirectAddr, "http-redirect-addr", def("AK1_HTTP_REDIRECT_ADDR", ""), "optional plain-HTTP address that only redirects to the https public address, e.g. :80 (AK1_HTTP_REDIRECT_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -65,6 +89,22 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		problems = append(problems, fmt.Errorf("AK1_PUBLIC_URL %q: expected an absolute http(s) address such as https://ak1.denpasarkota.go.id", c.PublicURL))
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		problems = append(problems, errors.New("AK1_TLS_CERT and AK1_TLS_KEY: set both (HTTPS) or neither (plain HTTP)"))
+	}
+	if c.TLS() && !strings.HasPrefix(c.PublicURL, "https://") {
+		problems = append(problems, fmt.Errorf("AK1_PUBLIC_URL %q: with AK1_TLS_CERT the public address must start with https://", c.PublicURL))
+	}
+	if c.HTTPRedirectAddr != "" {
+		if _, port, err := net.SplitHostPort(c.HTTPRedirectAddr); err != nil || port == "" {
+			problems = append(problems, fmt.Errorf("AK1_HTTP_REDIRECT_ADDR %q: expected host:port such as :80", c.HTTPRedirectAddr))
+		} else if c.HTTPRedirectAddr == c.Addr {
+			problems = append(problems, fmt.Errorf("AK1_HTTP_REDIRECT_ADDR %q: must differ from AK1_ADDR", c.HTTPRedirectAddr))
+		}
+		if !strings.HasPrefix(c.PublicURL, "https://") {
+			problems = append(problems, fmt.Errorf("AK1_HTTP_REDIRECT_ADDR: redirects go to AK1_PUBLIC_URL, which must start with https:// (is %q)", c.PublicURL))
+		}
+	}
 	var err error
 	if c.MinAge, err = strconv.Atoi(minAge); err != nil || c.MinAge < 15 || c.MinAge > 18 {
 		problems = append(problems, fmt.Errorf("AK1_MIN_AGE %q: expected a whole number from 15 to 18", minAge))
@@ -77,6 +117,14 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	}
 	if c.KioskWarn, err = time.ParseDuration(warn); err != nil || c.KioskWarn < time.Second {
 		problems = append(problems, fmt.Errorf("AK1_KIOSK_WARN %q: expected a duration such as 20s", warn))
+	}
+	e, errE := strconv.Atoi(early)
+	g, errG := strconv.Atoi(grace)
+	c.ReportRules = domain.ReportRules{Early: e, Grace: g}
+	if errE != nil || errG != nil {
+		problems = append(problems, fmt.Errorf("AK1_REPORT_EARLY_DAYS %q, AK1_REPORT_GRACE_DAYS %q: expected whole numbers of days", early, grace))
+	} else if err := c.ReportRules.Check(); err != nil {
+		problems = append(problems, fmt.Errorf("AK1_REPORT_EARLY_DAYS, AK1_REPORT_GRACE_DAYS: %w", err))
 	}
 	if err := domain.CheckRegNoPattern(c.RegNoPattern); err != nil {
 		problems = append(problems, fmt.Errorf("AK1_REGNO_PATTERN: %w", err))

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ak1/server/domain"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -15,7 +17,8 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: ":8080", DataDir: "./data", PublicURL: "http://localhost:8080", MinAge: 18,
-		KioskIdle: 60 * time.Second, KioskWarn: 20 * time.Second, RegNoPattern: "5171 DDMMYY NNNNNN"}
+		KioskIdle: 60 * time.Second, KioskWarn: 20 * time.Second, RegNoPattern: "5171 DDMMYY NNNNNN",
+		ReportRules: domain.ReportRules{Early: 30, Grace: 30}}
 	if c != want {
 		t.Fatalf("defaults = %+v, want %+v", c, want)
 	}
@@ -46,6 +49,14 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		{map[string]string{"AK1_KIOSK_IDLE": "60"}, "AK1_KIOSK_IDLE"},
 		{map[string]string{"AK1_KIOSK_WARN": "0s"}, "AK1_KIOSK_WARN"},
 		{map[string]string{"AK1_DATA_DIR": " "}, "AK1_DATA_DIR"},
+		{map[string]string{"AK1_REPORT_GRACE_DAYS": "0"}, "AK1_REPORT_GRACE_DAYS"},
+		{map[string]string{"AK1_REPORT_EARLY_DAYS": "sebulan"}, "AK1_REPORT_EARLY_DAYS"},
+		{map[string]string{"AK1_REPORT_EARLY_DAYS": "120"}, "AK1_REPORT_EARLY_DAYS"},
+		{map[string]string{"AK1_TLS_CERT": "server.pem"}, "AK1_TLS_KEY"},
+		{map[string]string{"AK1_TLS_CERT": "server.pem", "AK1_TLS_KEY": "server-key.pem"}, "AK1_PUBLIC_URL"},
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": "80", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": ":80"}, "AK1_HTTP_REDIRECT_ADDR"}, // redirect to an http:// address: a loop
+		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": ":8080", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
 	}
 	for _, tt := range tests {
 		_, err := Load(nil, env(tt.env), io.Discard)

@@ -53,7 +53,9 @@ func (s State) PublicText() string {
 	case StateApproved:
 		return "Disetujui. Kartu AK/I sedang dicetak."
 	case StatePrinted:
-		return "Kartu AK/I sudah dicetak. Silakan ambil di meja Pengantar Kerja."
+		return "Kartu AK/I sudah dicetak. Silakan periksa dan tanda tangani kartu di meja petugas."
+	case StateChecked, StateSigned, StateCounselled:
+		return "Kartu AK/I sudah dicetak. Silakan menuju meja Pengantar Kerja."
 	case StateHandedOver:
 		return "Kartu AK/I sudah diserahkan kepada Anda."
 	case StateRejected:

@@ -3,6 +3,8 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -206,6 +208,8 @@ type system struct {
 	addr      string
 	journal   string
 	tokenFile string
+	tlsDir    string       // with HTTPS: the output of `ak1-server tls init` (CA, server certificate)
+	client    *http.Client // trusts the office CA when the server speaks HTTPS
 	stationID int64
 	db        *storage.DB
 	started   time.Time // cups-pdf outputs older than this belong to someone else
@@ -225,6 +229,13 @@ const cardPageSize = "Custom.242.65x153.01"
 
 func newSystem(t *testing.T) *system {
 	t.Helper()
+	return newSystemWith(t, false)
+}
+
+// newSystemWith is newSystem, serving HTTPS with a certificate from `ak1-server tls init` when
+// https is set (the agent then trusts the office CA through AK1_CA).
+func newSystemWith(t *testing.T, https bool) *system {
+	t.Helper()
 	env := needCUPS(t)
 	needTool(t, "pdfinfo")
 	needTool(t, "pdftoppm")
@@ -239,7 +250,20 @@ func newSystem(t *testing.T) *system {
 		tokenFile: filepath.Join(dir, "station.token"), started: time.Now().Add(-time.Second)}
 	s.addr = "127.0.0.1:" + strconv.Itoa(freePort(t))
 	s.url = "http://" + s.addr
+	s.client = &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(s.cleanup)
+	if https {
+		s.tlsDir = filepath.Join(dir, "tls")
+		s.cli("tls", "init", "--host", "127.0.0.1", "--out", s.tlsDir)
+		pem, err := os.ReadFile(filepath.Join(s.tlsDir, "ca.pem"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		roots := x509.NewCertPool()
+		roots.AppendCertsFromPEM(pem)
+		s.url = "https://" + s.addr
+		s.client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	}
 
 	out := s.cli("station", "add", "--name", "Loket Cetak E2E", "--token-file", s.tokenFile)
 	m := regexp.MustCompile(`^station (\d+) `).FindStringSubmatch(out)
@@ -319,12 +343,15 @@ func (s *system) track(p *proc) {
 func (s *system) startServer() {
 	s.t.Helper()
 	env := append(s.baseEnv(), "AK1_ADDR="+s.addr, "AK1_PUBLIC_URL="+s.url)
+	if s.tlsDir != "" {
+		env = append(env, "AK1_TLS_CERT="+filepath.Join(s.tlsDir, "server.pem"), "AK1_TLS_KEY="+filepath.Join(s.tlsDir, "server-key.pem"))
+	}
 	p := startProc(s.t, "ak1-server", s.bin.server, env)
 	s.track(p)
 	s.server = p
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(s.url + "/healthz")
+		resp, err := s.client.Get(s.url + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -363,6 +390,9 @@ func (s *system) startAgent() *proc {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Dir(s.dataDir),
 		"AK1_SERVER=" + s.url, "AK1_TOKEN=" + strings.TrimSpace(string(token)), "AK1_PRINTER=" + s.cups.Printer,
 		"AK1_CUPS=" + s.cups.Socket, "AK1_JOURNAL=" + s.journal}
+	if s.tlsDir != "" {
+		env = append(env, "AK1_CA="+filepath.Join(s.tlsDir, "ca.pem"))
+	}
 	p := startProc(s.t, "ak1-agent", s.bin.agent, env)
 	s.track(p)
 	s.mu.Lock()
@@ -397,6 +427,9 @@ func (s *system) seed(count int, approve bool, seed uint64) []seeded {
 		if m := passwordLine.FindStringSubmatch(line); m != nil {
 			s.passwords[m[1]] = m[2]
 			continue
+		}
+		if strings.Trim(line, "-") == "" || strings.HasPrefix(line, "Akun demo ") {
+			continue // the frame and heading of the demo accounts' block
 		}
 		m := seedLine.FindStringSubmatch(line)
 		if m == nil {

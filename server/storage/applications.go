@@ -90,7 +90,7 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 		if err != nil {
 			return err
 		}
-		code, err := freeStatusCode(ctx, tx)
+		code, err := newStatusCode(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -131,25 +131,6 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 		return nil, err
 	}
 	return app, nil
-}
-
-// newStatusCode makes a random status code; tests replace it to force a collision.
-var newStatusCode = domain.NewStatusCode
-
-// freeStatusCode returns a status code no application has. The codes are random out of 31^6: at a
-// million applications one new code in 900 is already taken, and the insert would fail on the
-// unique index (issue 11, found along the way).
-func freeStatusCode(ctx context.Context, tx *sql.Tx) (string, error) {
-	for {
-		code := newStatusCode()
-		var taken bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM applications WHERE status_code = ?)`, code).Scan(&taken); err != nil {
-			return "", err
-		}
-		if !taken {
-			return code, nil
-		}
-	}
 }
 
 func audit(ctx context.Context, tx *sql.Tx, at time.Time, actor, action string, appID int64, from, to, detail string) error {

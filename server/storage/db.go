@@ -15,6 +15,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"ak1/server/domain"
 )
 
 //go:embed migrations/*.sql
@@ -39,6 +41,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	now   func() time.Time
+	rules domain.ReportRules // the report window of the card's life (SetReportRules)
 
 	// The kiosk's hot path runs these on every step; preparing them once saves SQLite's parser
 	// (measured: a sixth of the step handler's CPU time).

@@ -443,9 +443,11 @@ func (db *DB) CallApplication(ctx context.Context, id, userID int64, desk string
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO calls (application_id, ticket, desk, user_id, at)
-			SELECT id, ticket, ?, ?, ? FROM applications WHERE id = ?`, desk, userID, formatTime(now), id)
-		return err
+		if _, err = tx.ExecContext(ctx, `INSERT INTO calls (application_id, ticket, desk, user_id, at)
+			SELECT id, ticket, ?, ?, ? FROM applications WHERE id = ?`, desk, userID, formatTime(now), id); err != nil {
+			return err
+		}
+		return stepEvent(ctx, tx, now, id, domain.StepCalled, actorOf(userID), userID, 0, 0, "meja "+desk)
 	})
 }
 
@@ -537,7 +539,10 @@ func (db *DB) SetDocuments(ctx context.Context, id, userID int64, docs []string)
 			if photo {
 				to = domain.StatePhotographed
 			}
-			return transition(ctx, tx, now, id, st, to, "", actorOf(userID), "documents", "dokumen: "+list)
+			if err := transition(ctx, tx, now, id, st, to, "", actorOf(userID), "documents", "dokumen: "+list); err != nil {
+				return err
+			}
+			return stepEvent(ctx, tx, now, id, domain.StepDocumentsChecked, actorOf(userID), userID, 0, 0, "dokumen: "+list)
 		}
 		if !complete && inStates(st, domain.StateVerified, domain.StatePhotographed) {
 			return transition(ctx, tx, now, id, st, domain.StateCalled, "", actorOf(userID), "documents", "dokumen: "+list)
@@ -560,37 +565,43 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 	if len(changes) == 0 {
 		return nil
 	}
-	data, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
-	birth, _ := f.BirthDate()
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if !inStates(seen, deskStates...) {
 			return ErrStateChanged
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, nik = ?, full_name = ?, birth_date = ?, sex = ?, updated_at = ?
-			WHERE id = ? AND state = ?`, string(data), f.NIK, f.FullName, birth.Format("2006-01-02"), f.Sex, formatTime(now), id, string(seen))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrStateChanged
-		}
-		if err := saveFormRows(ctx, tx, id, f); err != nil {
-			return err
-		}
-		names := make([]string, len(changes))
-		for i, c := range changes {
-			names[i] = c.Field
-			if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (application_id, at, user_id, field, old_value, new_value)
-				VALUES (?, ?, ?, ?, ?, ?)`, id, formatTime(now), userID, c.Field, c.Old, c.New); err != nil {
-				return err
-			}
-		}
-		return audit(ctx, tx, now, actorOf(userID), "correct", id, string(seen), string(seen), "dikoreksi: "+strings.Join(names, ", "))
+		return writeCorrection(ctx, tx, now, id, userID, seen, seen, f, changes)
 	})
+}
+
+// writeCorrection stores a corrected form with one guarded UPDATE (state from → to), its rows, each
+// changed field with its old value, and an audit row.
+func writeCorrection(ctx context.Context, tx *sql.Tx, now time.Time, id, userID int64, from, to domain.State, f *domain.Form, changes []FieldChange) error {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	birth, _ := f.BirthDate()
+	res, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, nik = ?, full_name = ?, birth_date = ?, sex = ?, state = ?, updated_at = ?
+		WHERE id = ? AND state = ?`, string(data), f.NIK, f.FullName, birth.Format("2006-01-02"), f.Sex, string(to), formatTime(now), id, string(from))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrStateChanged
+	}
+	if err := saveFormRows(ctx, tx, id, f); err != nil {
+		return err
+	}
+	names := make([]string, len(changes))
+	for i, c := range changes {
+		names[i] = c.Field
+		if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (application_id, at, user_id, field, old_value, new_value)
+			VALUES (?, ?, ?, ?, ?, ?)`, id, formatTime(now), userID, c.Field, c.Old, c.New); err != nil {
+			return err
+		}
+	}
+	return audit(ctx, tx, now, actorOf(userID), "correct", id, string(from), string(to), "dikoreksi: "+strings.Join(names, ", "))
 }
 
 // Corrections returns the corrections of an application, oldest first, with who made them and when.
@@ -628,10 +639,17 @@ func (db *DB) SavePhoto(ctx context.Context, id, userID int64, jpeg []byte) erro
 			id, jpeg, formatTime(now), userID); err != nil {
 			return err
 		}
+		to := st
 		if st == domain.StateVerified {
-			return transition(ctx, tx, now, id, st, domain.StatePhotographed, "", actorOf(userID), "photo", fmt.Sprintf("%d byte", len(jpeg)))
+			to = domain.StatePhotographed
+			err = transition(ctx, tx, now, id, st, to, "", actorOf(userID), "photo", fmt.Sprintf("%d byte", len(jpeg)))
+		} else {
+			err = audit(ctx, tx, now, actorOf(userID), "photo", id, string(st), string(st), fmt.Sprintf("%d byte", len(jpeg)))
 		}
-		return audit(ctx, tx, now, actorOf(userID), "photo", id, string(st), string(st), fmt.Sprintf("%d byte", len(jpeg)))
+		if err != nil {
+			return err
+		}
+		return stepEvent(ctx, tx, now, id, domain.StepPhotographed, actorOf(userID), userID, 0, 0, "")
 	})
 }
 
@@ -670,8 +688,10 @@ func (db *DB) closeAtDesk(ctx context.Context, id, userID int64, seen, to domain
 type Approval struct {
 	ApplicationID int64
 	UserID        int64
-	PengantarID   int64  // the Pengantar Kerja who signs the card
-	Pattern       string // registration-number pattern (domain.FormatRegNumber)
+	// Deprecated: ignored. The card's signer is the official who signs it off after printing, in
+	// their own session (SignOff); nobody names them at approval.
+	PengantarID int64
+	Pattern     string // registration-number pattern (domain.FormatRegNumber)
 }
 
 // Approved is the result of an approval.
@@ -725,11 +745,6 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 				return &NotReadyError{"NIK tidak sesuai dengan tanggal lahir atau jenis kelamin: periksa KTP, lalu terima NIK dengan alasan atau koreksi data."}
 			}
 		}
-		if ok, err := activePengantar(ctx, tx, a.PengantarID); err != nil {
-			return err
-		} else if !ok {
-			return &NotReadyError{"Pilih Pengantar Kerja yang akan menandatangani kartu."}
-		}
 		// The guarded transition first: of two officers approving at once, the second stops here.
 		if res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, state_reason = '', updated_at = ? WHERE id = ? AND state = ?`,
 			string(domain.StateApproved), formatTime(now), a.ApplicationID, st); err != nil {
@@ -763,20 +778,26 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 			a.ApplicationID, level, day.Year(), out.AgendaNumber, day.Format("2006-01-02")); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id)
-			VALUES (?, ?, 1, 'active', ?, ?, ?, ?)`, a.ApplicationID, out.RegNumber, day.Format("2006-01-02"),
-			day.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), a.PengantarID)
+		res, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at)
+			VALUES (?, ?, 1, 'active', ?, ?, ?)`, a.ApplicationID, out.RegNumber, day.Format("2006-01-02"),
+			day.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now))
 		if err != nil {
 			return err
 		}
 		if out.CardID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := db.cardIssued(ctx, tx, now, out.CardID, actorOf(a.UserID), a.UserID); err != nil {
+			return err
+		}
 		if out.PrintJobID, err = QueuePrintJob(ctx, tx, out.CardID, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, actorOf(a.UserID), "approve", a.ApplicationID, st, string(domain.StateApproved),
-			fmt.Sprintf("nomor %s, buku agenda %s no. %d/%d, ditandatangani pengguna %d", out.RegNumber, level, out.AgendaNumber, day.Year(), a.PengantarID))
+		detail := fmt.Sprintf("nomor %s, buku agenda %s no. %d/%d", out.RegNumber, level, out.AgendaNumber, day.Year())
+		if err := audit(ctx, tx, now, actorOf(a.UserID), "approve", a.ApplicationID, st, string(domain.StateApproved), detail); err != nil {
+			return err
+		}
+		return stepEvent(ctx, tx, now, a.ApplicationID, domain.StepApproved, actorOf(a.UserID), a.UserID, out.CardID, 0, detail)
 	})
 	if err != nil {
 		return nil, err
@@ -899,7 +920,7 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 			ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1 RETURNING last`, day).Scan(&n); err != nil {
 			return err
 		}
-		code, err := freeStatusCode(ctx, tx)
+		code, err := newStatusCode(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -917,9 +938,17 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 		if err := saveFormRows(ctx, tx, appID, m.Form); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)
+		res, err = tx.ExecContext(ctx, `INSERT INTO cards (application_id, reg_number, serial, state, issued_on, valid_until, created_at, pengantar_id, manual)
 			VALUES (?, ?, 1, 'active', ?, ?, ?, ?, 1)`, appID, m.RegNumber, m.IssuedOn.Format("2006-01-02"),
-			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), m.PengantarID); err != nil {
+			m.IssuedOn.AddDate(2, 0, 0).Format("2006-01-02"), formatTime(now), m.PengantarID)
+		if err != nil {
+			return err
+		}
+		cardID, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if err := db.cardIssued(ctx, tx, now, cardID, actorOf(m.UserID), m.UserID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, actorOf(m.UserID), "manual", appID, "", string(domain.StateHandedOver),

@@ -80,7 +80,7 @@ func TestFormRowsFollowTheForm(t *testing.T) {
 // applications from their stored forms.
 func TestFormRowsMigrationBackfills(t *testing.T) {
 	clock := newClock(morning)
-	db, dir := openDB(t, clock)
+	db, _ := openDB(t, clock)
 	ctx := context.Background()
 	app := submit(t, db, s1Form(1))
 	old := submit(t, db, testForm(2))
@@ -91,17 +91,14 @@ func TestFormRowsMigrationBackfills(t *testing.T) {
 	want, _ := db.EducationRows(ctx, app.ID)
 	for _, q := range []string{`DROP TABLE application_education`, `DROP TABLE application_training`, `DROP TABLE application_experience`,
 		`ALTER TABLE applications DROP COLUMN desired_kbji`, `ALTER TABLE applications DROP COLUMN desired_kbli`,
-		`ALTER TABLE applications DROP COLUMN target_company`, `PRAGMA user_version = 70`} {
+		`ALTER TABLE applications DROP COLUMN target_company`} {
 		if err := db.ExecForTest(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	db.Close()
-	db, err := storage.Open(ctx, dir, clock.Now)
-	if err != nil {
+	if err := db.ApplyMigrationForTest(ctx, 71); err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	got, err := db.EducationRows(ctx, app.ID)
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("after the migration: %+v, %v\nwant %+v", got, err, want)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -447,8 +448,9 @@ func auditJob(ctx context.Context, tx *sql.Tx, at time.Time, actor, action strin
 
 // ClaimJob hands the oldest queued job to the station with a fresh lease; before that, a job the
 // station itself claimed more than ReclaimAfter ago and never reported on. It returns ErrNotFound
-// when there is nothing to print for this station (nothing queued, or the station is paused), and
-// ErrStationRevoked when the station is disabled or gone.
+// when there is nothing to print for this station (nothing queued, the station is paused, or its
+// printer last reported stopped or offline), and ErrStationRevoked when the station is disabled or
+// gone.
 func (db *DB) ClaimJob(ctx context.Context, stationID int64) (*PrintJob, error) {
 	return db.claimJob(ctx, `id = ?`, stationID)
 }
@@ -469,14 +471,17 @@ func (db *DB) claimJob(ctx context.Context, stationWhere string, arg any) (*Prin
 		}
 		var stationID int64
 		var paused bool
-		err := tx.QueryRowContext(ctx, `SELECT id, paused FROM stations WHERE disabled = 0 AND `+stationWhere, arg).Scan(&stationID, &paused)
+		var printerState string
+		err := tx.QueryRowContext(ctx, `SELECT id, paused, printer_state FROM stations WHERE disabled = 0 AND `+stationWhere, arg).Scan(&stationID, &paused, &printerState)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrStationRevoked
 		}
 		if err != nil {
 			return err
 		}
-		if paused {
+		// A station whose printer last said it cannot print gets nothing: the card waits for one
+		// that can, instead of sitting in a stopped CUPS queue or in a claim its agent gave up on.
+		if paused || printerState == "stopped" || printerState == "offline" {
 			return ErrNotFound
 		}
 		// First a job this station claimed and then went silent about: see ReclaimAfter.
@@ -580,9 +585,9 @@ func (db *DB) ReportJob(ctx context.Context, stationID, jobID int64, lease strin
 }
 
 func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, actor string, jobID int64) error {
-	var appID int64
-	if err := tx.QueryRowContext(ctx, `SELECT c.application_id FROM print_jobs j JOIN cards c ON c.id = j.card_id WHERE j.id = ?`,
-		jobID).Scan(&appID); err != nil {
+	var appID, cardID int64
+	if err := tx.QueryRowContext(ctx, `SELECT c.application_id, c.id FROM print_jobs j JOIN cards c ON c.id = j.card_id WHERE j.id = ?`,
+		jobID).Scan(&appID, &cardID); err != nil {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, updated_at = ? WHERE id = ? AND state = ?`,
@@ -591,7 +596,10 @@ func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, acto
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return audit(ctx, tx, now, actor, "printed", appID, string(domain.StateApproved), string(domain.StatePrinted), fmt.Sprintf("print job %d", jobID))
+		if err := audit(ctx, tx, now, actor, "printed", appID, string(domain.StateApproved), string(domain.StatePrinted), fmt.Sprintf("print job %d", jobID)); err != nil {
+			return err
+		}
+		return stepEvent(ctx, tx, now, appID, domain.StepPrinted, actor, 0, cardID, 0, fmt.Sprintf("print job %d", jobID))
 	}
 	return nil // a reprint of a card already printed: the application stays where it is
 }
@@ -709,56 +717,86 @@ func (db *DB) ConfirmPrinted(ctx context.Context, jobID int64, actor string) err
 // serial) with a new print job, in one transaction. Unfinished jobs of the old card are cancelled, so
 // the old card can never come out of a printer afterwards. It returns the new job's id.
 func (db *DB) ReprintCard(ctx context.Context, cardID int64, actor, reason string) (int64, error) {
-	now := db.now()
 	var jobID int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var state string
-		if err := tx.QueryRowContext(ctx, `SELECT state FROM cards WHERE id = ?`, cardID).Scan(&state); errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		if state != domain.CardActive {
-			return ErrBadState
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE cards SET state = ?, voided_at = ?, void_reason = ? WHERE id = ? AND state = ?`,
-			domain.CardVoided, formatTime(now), reason, cardID, domain.CardActive)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrBadState
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE print_jobs SET state = 'cancelled', lease = NULL, lease_expires_at = NULL,
-			error = 'kartu diganti cetak ulang', updated_at = ? WHERE card_id = ? AND state IN ('queued', 'failed', 'needs_check', 'claimed')`,
-			formatTime(now), cardID); err != nil {
-			return err
-		}
-		cols, err := cardCopyColumns(ctx, tx)
-		if err != nil {
-			return err
-		}
-		res, err = tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
-			SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
-			FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), cardID)
-		if err != nil {
-			return err
-		}
-		newCard, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		if jobID, err = QueuePrintJob(ctx, tx, newCard, now); err != nil {
-			return err
-		}
-		return auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
+		var err error
+		jobID, err = reprintCard(ctx, tx, db.now(), cardID, actor, reason)
+		return err
 	})
 	return jobID, err
 }
 
+// reprintCard is ReprintCard inside the caller's transaction.
+func reprintCard(ctx context.Context, tx *sql.Tx, now time.Time, cardID int64, actor, reason string) (int64, error) {
+	old, _, err := cardFacts(ctx, tx, cardID)
+	if err != nil {
+		return 0, err
+	}
+	if old.State != domain.CardActive {
+		return 0, ErrBadState
+	}
+	user := userOfActor(actor)
+	if user != 0 {
+		var known bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)`, user).Scan(&known); err != nil {
+			return 0, err
+		}
+		if !known {
+			user = 0 // the actor text still says who
+		}
+	}
+	jobID, newCard, err := replaceCard(ctx, tx, now, old, actor, user, reason)
+	if errors.Is(err, ErrStateChanged) {
+		return 0, ErrBadState
+	}
+	if err != nil {
+		return 0, err
+	}
+	return jobID, auditJob(ctx, tx, now, actor, "card-reprint", jobID, "", "queued", fmt.Sprintf("card %d voided (%s), new card %d", cardID, reason, newCard))
+}
+
+// replaceCard makes the next print of an active card's registration (same number, dates and
+// reports; a new serial), voids the old card with the reason, and queues the new one for printing,
+// in tx. A reprint or correction changes no count of the IPK report. It returns the new print job
+// and card.
+func replaceCard(ctx context.Context, tx *sql.Tx, now time.Time, old *CardRecord, actor string, userID int64, reason string) (jobID, newCard int64, err error) {
+	cols, err := cardCopyColumns(ctx, tx)
+	if err != nil {
+		return 0, 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO cards (serial, state, created_at, voided_at, void_reason, `+cols+`)
+		SELECT (SELECT max(serial) + 1 FROM cards WHERE reg_number = old.reg_number), ?, ?, NULL, '', `+cols+`
+		FROM cards old WHERE old.id = ?`, domain.CardActive, formatTime(now), old.ID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if newCard, err = res.LastInsertId(); err != nil {
+		return 0, 0, err
+	}
+	day := domain.Day(now)
+	if err := voidCard(ctx, tx, now, old, newCard, day, actor, userID, reason, ""); err != nil {
+		return 0, 0, err
+	}
+	if _, err := recordCardEvent(ctx, tx, now, cardEvent{cardID: newCard, appID: old.ApplicationID, kind: domain.EventIssued,
+		to: domain.CardActive, on: day, actor: actor, userID: userID, reason: "pengganti kartu " + strconv.FormatInt(old.ID, 10) + ": " + reason}); err != nil {
+		return 0, 0, err
+	}
+	jobID, err = QueuePrintJob(ctx, tx, newCard, now)
+	return jobID, newCard, err
+}
+
+// userOfActor is the officer of an actor "user:<id>", or 0 for anyone else (a station, the system).
+func userOfActor(actor string) int64 {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(actor, "user:"), 10, 64)
+	if !strings.HasPrefix(actor, "user:") {
+		return 0
+	}
+	return id
+}
+
 // cardCopyColumns lists the columns of cards that a reprint copies from the voided card: all but
 // the ones that make it a new card. Reading them from the schema keeps reprints right when a later
-// migration adds a column.
+// migration adds a column. The signature is not copied: a new card is signed and stamped anew.
 func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT name FROM pragma_table_info('cards')`)
 	if err != nil {
@@ -772,7 +810,8 @@ func cardCopyColumns(ctx context.Context, tx *sql.Tx) (string, error) {
 			return "", err
 		}
 		switch name {
-		case "id", "serial", "state", "created_at", "voided_at", "void_reason":
+		case "id", "serial", "state", "created_at", "voided_at", "void_reason", "pengantar_id", "signed_at", "sign_disposition_id",
+			"replaced_by":
 		default:
 			cols = append(cols, name)
 		}

@@ -25,19 +25,27 @@ const maxSignInName = 100
 // happen in one write transaction before the password is compared, so attempts sent in parallel
 // are counted one after the other and cannot all slip past the limit.
 func (db *DB) CountSignInAttempt(ctx context.Context, username, address string, account, perAddress domain.SignInLimit) (time.Duration, error) {
+	return db.countAttempts(ctx, attemptCounter{signInAccount, username, account}, attemptCounter{signInAddress, address, perAddress})
+}
+
+// attemptCounter is one counter of guesses: a kind (sign-in account or address, kiosk card holder
+// or address), the name counted, and its limit.
+type attemptCounter struct {
+	kind, name string
+	limit      domain.SignInLimit
+}
+
+// countAttempts counts one attempt on every counter unless one of them must still wait; then it
+// counts nothing and returns the longest wait (see CountSignInAttempt).
+func (db *DB) countAttempts(ctx context.Context, counters ...attemptCounter) (time.Duration, error) {
 	now := db.now()
-	counters := []struct {
-		kind, name string
-		limit      domain.SignInLimit
-		tries      int
-	}{{kind: signInAccount, name: clip(username), limit: account}, {kind: signInAddress, name: clip(address), limit: perAddress}}
+	tries := make([]int, len(counters))
 	var wait time.Duration
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		for i := range counters {
-			c := &counters[i]
+		for i, c := range counters {
 			var last string
 			err := tx.QueryRowContext(ctx, `SELECT tries, last_at FROM sign_in_attempts WHERE kind = ? AND name = ?`,
-				c.kind, c.name).Scan(&c.tries, &last)
+				c.kind, clip(c.name)).Scan(&tries[i], &last)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				continue
@@ -45,18 +53,18 @@ func (db *DB) CountSignInAttempt(ctx context.Context, username, address string, 
 				return err
 			}
 			if !c.limit.Active(parseTime(last), now) {
-				c.tries = 0
+				tries[i] = 0
 				continue
 			}
-			wait = max(wait, c.limit.Left(c.tries, parseTime(last), now))
+			wait = max(wait, c.limit.Left(tries[i], parseTime(last), now))
 		}
 		if wait > 0 {
 			return nil
 		}
-		for _, c := range counters {
+		for i, c := range counters {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO sign_in_attempts (kind, name, tries, last_at) VALUES (?, ?, ?, ?)
 				ON CONFLICT (kind, name) DO UPDATE SET tries = excluded.tries, last_at = excluded.last_at`,
-				c.kind, c.name, c.tries+1, formatTime(now)); err != nil {
+				c.kind, clip(c.name), tries[i]+1, formatTime(now)); err != nil {
 				return err
 			}
 		}
@@ -68,12 +76,18 @@ func (db *DB) CountSignInAttempt(ctx context.Context, username, address string, 
 // SignInSucceeded clears the account's count and takes the successful attempt off the address's
 // count, so officers signing in from one office address do not add up to a wait.
 func (db *DB) SignInSucceeded(ctx context.Context, username, address string) error {
+	return db.attemptSucceeded(ctx, attemptCounter{kind: signInAccount, name: username}, attemptCounter{kind: signInAddress, name: address})
+}
+
+// attemptSucceeded clears the count of who (an account, a card) and takes the attempt off the
+// address's count.
+func (db *DB) attemptSucceeded(ctx context.Context, who, address attemptCounter) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_attempts WHERE kind = ? AND name = ?`, signInAccount, clip(username)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_attempts WHERE kind = ? AND name = ?`, who.kind, clip(who.name)); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE sign_in_attempts SET tries = max(tries - 1, 0) WHERE kind = ? AND name = ?`,
-			signInAddress, clip(address))
+			address.kind, clip(address.name))
 		return err
 	})
 }

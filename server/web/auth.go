@@ -38,6 +38,7 @@ func (s *Server) deskRoutes() []deskRoute {
 	everyone := domain.Roles
 	admin := []domain.Role{domain.RoleAdmin}
 	printing := []domain.Role{domain.RoleOperator, domain.RoleAdmin}
+	kasi := []domain.Role{domain.RoleKasi, domain.RoleAdmin}
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []deskRoute{
 		{get, "/petugas", watch, s.queuePage},
@@ -64,6 +65,33 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/permohonan/:id/tolak", desk, s.rejectApplication},
 		{post, "/petugas/permohonan/:id/setujui", desk, s.approve},
 		{post, "/petugas/permohonan/:id/nik", desk, s.acceptNIK},
+		// After printing (issue 9). Signing, counselling and legalising are for a Pengantar Kerja, or
+		// for the official of the Kasi's disposition of the day (s.signer checks which).
+		{get, "/petugas/pekerjaan", watch, s.workFragment},
+		{post, "/petugas/permohonan/:id/diperiksa", desk, s.holderChecked},
+		{post, "/petugas/permohonan/:id/tandatangan", watch, s.signer(s.signOff)},
+		{get, "/petugas/permohonan/:id/bimbingan", watch, s.signer(s.counsellingPage)},
+		{post, "/petugas/permohonan/:id/bimbingan", watch, s.signer(s.finishCounselling)},
+		{post, "/petugas/permohonan/:id/rujuk", watch, s.signer(s.refer)},
+		{post, "/petugas/permohonan/:id/lewati-bimbingan", watch, s.signer(s.skipCounselling)},
+		{post, "/petugas/permohonan/:id/serahkan", desk, s.handOver},
+		{post, "/petugas/permohonan/:id/legalisir", desk, s.requestLegalisation},
+		{post, "/petugas/legalisir/:legalisir/sahkan", watch, s.signer(s.signLegalisation)},
+		{post, "/petugas/legalisir/:legalisir/serahkan", desk, s.handOverLegalisation},
+		{get, "/petugas/rujukan/:rujukan", watch, s.referralLetter},
+		{get, "/petugas/penyerahan", watch, s.handOverBookPage},
+		{get, "/petugas/legalisir", watch, s.legalisationRegisterPage},
+		{get, "/petugas/disposisi", kasi, s.dispositionPage},
+		{post, "/petugas/disposisi", kasi, s.addDisposition},
+		{post, "/petugas/disposisi/:disposisi/cabut", kasi, s.revokeDisposition},
+		{get, "/petugas/lowongan", watch, s.vacanciesPage},
+		{get, "/petugas/lowongan/baru", watch, s.newVacancyPage},
+		{post, "/petugas/lowongan/baru", watch, s.createVacancy},
+		{get, "/petugas/lowongan/kode-pendidikan", watch, s.vacancyEduCodes},
+		{get, "/petugas/lowongan/:lowongan", watch, s.vacancyPage},
+		{post, "/petugas/lowongan/:lowongan", watch, s.updateVacancy},
+		{post, "/petugas/lowongan/:lowongan/terisi", watch, s.fillVacancy},
+		{post, "/petugas/lowongan/:lowongan/tarik", watch, s.withdrawVacancy},
 		{get, "/petugas/cetak", printing, s.printPage},
 		{get, "/petugas/cetak/daftar", printing, s.printFragment},
 		{get, "/petugas/cetak/peristiwa", printing, s.printEvents},
@@ -76,6 +104,20 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/cetak/tugas/:id/batal", printing, s.cancelPrint},
 		{post, "/petugas/cetak/tugas/:id/tercetak", printing, s.confirmPrinted},
 		{post, "/petugas/cetak/tugas/:id/cetak-ulang", printing, s.reprintCard},
+		// The card's life after issue and the kiosk's service tickets (desk_cardlife.go).
+		{get, "/petugas/layanan/:visit", watch, s.visitPage},
+		{post, "/petugas/layanan/:visit/panggil", desk, s.callVisit},
+		{post, "/petugas/layanan/:visit/selesai", desk, s.finishVisit},
+		{get, "/petugas/kartu/:card", watch, s.cardLifePage},
+		{post, "/petugas/kartu/:card/lapor", desk, s.deskReport},
+		{post, "/petugas/kartu/:card/terima", desk, s.receiveReport},
+		{get, "/petugas/kartu/:card/bekerja", desk, s.placementForm},
+		{post, "/petugas/kartu/:card/bekerja", desk, s.placementSubmit},
+		{post, "/petugas/kartu/:card/batal", desk, s.cancelCard},
+		{post, "/petugas/kartu/:card/perpanjang", desk, s.startRenewal},
+		{get, "/petugas/kartu/:card/perbaikan", desk, s.cardCorrectionForm},
+		{post, "/petugas/kartu/:card/perbaikan", desk, s.cardCorrectionSubmit},
+		{post, "/petugas/kartu/:card/kontak", desk, s.decideContact},
 	}
 }
 

@@ -100,7 +100,8 @@ func TestDeskNIKMismatchOverride(t *testing.T) {
 		t.Errorf("acceptance shown as %q, want who, when and why", s)
 	}
 	shot("03-accepted")
-	testbrowser.Step(t, ctx, "approve", chromedp.Click(`#setujui`), chromedp.WaitVisible(`#nomor-pendaftaran`))
+	testbrowser.Step(t, ctx, "approve", chromedp.Click(`#setujui`), chromedp.WaitVisible(`#setujui-pasti`), chromedp.Click(`#setujui-pasti`),
+		chromedp.WaitVisible(`#nomor-pendaftaran`))
 	if n, _ := srv.DB.QueryIntForTest(bg, `SELECT count(*) FROM audit_log WHERE application_id = ? AND action = 'nik-accept'`, a.ID); n != 1 {
 		t.Errorf("nik-accept audit rows = %d", n)
 	}

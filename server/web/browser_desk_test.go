@@ -17,8 +17,8 @@ import (
 // TestDeskTabletFlow is an officer on a 1280×800 tablet: signs in, sees kiosk submissions arrive
 // without reloading, and takes two applicants to the print queue: a routine one (camera photo)
 // and one with a correction and a photo from a file. It counts the taps of the routine one from
-// opening the waiting application to queuing its print (docs/benchmarks.md, "Officer taps per
-// applicant").
+// opening the waiting application to queuing its print, the approval's confirmation included
+// (docs/benchmarks.md, "Officer taps per applicant").
 func TestDeskTabletFlow(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := testbrowser.New(t, 1280, 800, true, testbrowser.FakeCamera()...)
@@ -59,7 +59,7 @@ func TestDeskTabletFlow(t *testing.T) {
 		waitJS(`window.samePage === true`))
 	shot("02-queue")
 
-	// Routine applicant: Panggil → Semua lengkap → Ambil foto → Setujui.
+	// Routine applicant: Panggil → Semua lengkap → Ambil foto → Setujui → Ya, setujui & cetak.
 	aid := strconv.FormatInt(a.ID, 10)
 	taps = 0
 	testbrowser.Step(t, ctx, "call A", tap(`button[data-panggil="`+aid+`"]`), chromedp.WaitVisible(`#semua-lengkap`))
@@ -73,7 +73,11 @@ func TestDeskTabletFlow(t *testing.T) {
 	testbrowser.WaitAcrossReload(t, ctx, "photo saved", `window.beforePhoto === undefined && document.readyState === "complete" &&
 		!!document.getElementById("foto-tersimpan") && !document.getElementById("setujui").disabled`)
 	shot("05-ready")
-	testbrowser.Step(t, ctx, "approve", tap(`#setujui`), chromedp.WaitVisible(`#nomor-pendaftaran`))
+	// One deliberate approval: the card large, confirmed in the same place.
+	testbrowser.Step(t, ctx, "approve", tap(`#setujui`), chromedp.WaitVisible(`#setujui-pasti`),
+		waitJS(`[...document.querySelectorAll(".confirm-faces img")].every(i => i.complete && i.naturalWidth === 1011)`))
+	shot("06-confirm")
+	testbrowser.Step(t, ctx, "confirm", tap(`#setujui-pasti`), chromedp.WaitVisible(`#nomor-pendaftaran`))
 	shot("06-approved")
 	routineTaps := taps
 	if reg := textOf(t, ctx, "#nomor-pendaftaran"); reg != "5171 271126 000001" {
@@ -111,7 +115,14 @@ func TestDeskTabletFlow(t *testing.T) {
 	testbrowser.WaitAcrossReload(t, ctx, "photo uploaded", `window.beforePhoto === undefined && document.readyState === "complete" &&
 		!!document.getElementById("foto-tersimpan") && !document.getElementById("setujui").disabled`)
 	shot("08-uploaded")
-	testbrowser.Step(t, ctx, "approve B", chromedp.Click(`#setujui`), chromedp.WaitVisible(`#nomor-pendaftaran`))
+	// "Batal" closes the confirmation without approving; the second try approves.
+	testbrowser.Step(t, ctx, "approve B, then cancel", chromedp.Click(`#setujui`), chromedp.WaitVisible(`#setujui-pasti`),
+		chromedp.Click(`[data-close-details]`), waitJS(`!document.getElementById("konfirmasi").open`))
+	if n, _ := srv.DB.QueryIntForTest(context.Background(), `SELECT count(*) FROM print_jobs`); n != 1 {
+		t.Fatalf("cancelled confirmation queued a print (%d jobs)", n)
+	}
+	testbrowser.Step(t, ctx, "approve B", chromedp.Click(`#setujui`), chromedp.WaitVisible(`#setujui-pasti`),
+		chromedp.Click(`#setujui-pasti`), chromedp.WaitVisible(`#nomor-pendaftaran`))
 	corr, err := srv.DB.Corrections(context.Background(), b.ID)
 	if err != nil || len(corr) != 1 || corr[0].Field != "phone" || corr[0].Old != "081234567890" || corr[0].New != "081911112222" {
 		t.Fatalf("corrections = %+v, %v", corr, err)

@@ -51,7 +51,8 @@ var stateFilters = []struct {
 }{
 	{"menunggu", "Menunggu & dipanggil", []domain.State{domain.StateSubmitted, domain.StateResubmitted, domain.StateCalled}},
 	{"diperiksa", "Sedang diperiksa", []domain.State{domain.StateVerified, domain.StatePhotographed}},
-	{"disetujui", "Disetujui / dicetak", []domain.State{domain.StateApproved, domain.StatePrinted, domain.StateHandedOver}},
+	{"disetujui", "Disetujui / dicetak", []domain.State{domain.StateApproved, domain.StatePrinted, domain.StateChecked, domain.StateSigned,
+		domain.StateCounselled, domain.StateHandedOver}},
 	{"dikembalikan", "Dikembalikan", []domain.State{domain.StateReturned}},
 	{"ditolak", "Ditolak", []domain.State{domain.StateRejected}},
 	{"semua", "Semua keadaan", nil},
@@ -76,6 +77,12 @@ func stateLabel(s domain.State) string {
 		return "Disetujui, antre cetak"
 	case domain.StatePrinted:
 		return "Sudah dicetak"
+	case domain.StateChecked:
+		return "Diperiksa pemegang"
+	case domain.StateSigned:
+		return "Ditandatangani Pengantar Kerja"
+	case domain.StateCounselled:
+		return "Siap diserahkan"
 	case domain.StateHandedOver:
 		return "Sudah diserahkan"
 	case domain.StateRejected:
@@ -92,6 +99,8 @@ func sourceLabel(src string) string {
 		return "Meja petugas"
 	case "manual":
 		return "Kartu manual"
+	case "perpanjangan":
+		return "Perpanjangan kartu"
 	case "demo":
 		return "Data contoh"
 	}
@@ -147,8 +156,15 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 	if p.Data["NIKCheck"], err = s.nikChecks(c.UserContext(), page.Items); err != nil {
 		return err
 	}
+	if p.Data["Visits"], err = s.visitsForQueue(c); err != nil {
+		return err
+	}
 	p.Data["CanDesk"] = canDesk(officerOf(c))
 	p.Data["CSRF"] = p.CSRF
+	if p.Data["Work"], err = s.waitingWork(c); err != nil {
+		return err
+	}
+	p.Data["NeedDisposition"] = s.needDisposition(c, p.Data["Work"].([]workList))
 	c.Set("Vary", "HX-Request")
 	return c.Render("desk/queue", p, "layouts/officer")
 }
@@ -162,8 +178,12 @@ func (s *Server) queueFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	visits, err := s.visitsForQueue(c)
+	if err != nil {
+		return err
+	}
 	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(page.Items), "Pager": newPager(page, f, state),
-		"CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c)), "NIKCheck": checks})
+		"CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c)), "NIKCheck": checks, "Visits": visits})
 }
 
 // pager says which rows of the queue are shown, how many are not, and links to the other pages
@@ -238,6 +258,7 @@ func (s *Server) nikChecks(ctx context.Context, items []storage.QueueItem) (map[
 
 type queueRow struct {
 	storage.QueueItem
+	Next        domain.Next // the SOP step it waits for and whose work that is
 	StateLabel  string
 	SourceLabel string
 	Waiting     string
@@ -248,7 +269,7 @@ func (s *Server) queueRows(items []storage.QueueItem) []queueRow {
 	out := make([]queueRow, len(items))
 	now := s.now()
 	for i, it := range items {
-		r := queueRow{QueueItem: it, StateLabel: stateLabel(it.State), SourceLabel: sourceLabel(it.Source)}
+		r := queueRow{QueueItem: it, Next: domain.NextFor(it.State), StateLabel: stateLabel(it.State), SourceLabel: sourceLabel(it.Source)}
 		r.IsWaiting = it.State == domain.StateSubmitted || it.State == domain.StateResubmitted || it.State == domain.StateReturned
 		if it.State.IsOpen() && it.State != domain.StateApproved {
 			r.Waiting = waitText(now.Sub(it.CreatedAt))
@@ -324,18 +345,12 @@ func (s *Server) applicationPage(c *fiber.Ctx) error {
 	p.Data["NIKReady"] = nikReady
 	p.Data["ReturnReasons"] = domain.ReturnReasons
 	p.Data["RejectReasons"] = domain.RejectReasons
-	pengantar, err := s.db.Users(c.UserContext(), domain.RolePengantar)
-	if err != nil {
+	if p.Data["NextRegNumber"], err = s.db.NextRegNumber(c.UserContext(), s.opts.RegNoPattern); err != nil {
 		return err
 	}
-	p.Data["Pengantar"] = pengantar
-	chosen := int64(0)
-	if o := officerOf(c); o.Role == domain.RolePengantar {
-		chosen = o.ID
-	} else if len(pengantar) > 0 {
-		chosen = pengantar[0].ID
+	if p.Data["After"], err = s.afterData(c, a); err != nil {
+		return err
 	}
-	p.Data["ChosenPengantar"] = chosen
 	corr, err := s.db.Corrections(c.UserContext(), a.ID)
 	if err != nil {
 		return err
@@ -604,8 +619,8 @@ func (s *Server) approve(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pk, _ := strconv.ParseInt(c.FormValue("pengantar"), 10, 64)
-	got, err := s.db.Approve(c.UserContext(), storage.Approval{ApplicationID: a.ID, UserID: officerOf(c).ID, PengantarID: pk, Pattern: s.opts.RegNoPattern})
+	// Nobody chooses the signer here: it is the official who signs the card off after printing.
+	got, err := s.db.Approve(c.UserContext(), storage.Approval{ApplicationID: a.ID, UserID: officerOf(c).ID, Pattern: s.opts.RegNoPattern})
 	if err != nil {
 		return s.deskError(err)
 	}

@@ -72,7 +72,7 @@ func (s *Server) photoJPEG(c *fiber.Ctx) error {
 }
 
 // cardPreview renders a face of the card as PNG: the real card once approved, otherwise the card as
-// it would be with the chosen Pengantar Kerja (the number is filled in on approval).
+// approval would print it, with the number the next approval gets (fixed on approval).
 func (s *Server) cardPreview(c *fiber.Ctx) error {
 	a, err := s.appID(c)
 	if err != nil {
@@ -86,8 +86,7 @@ func (s *Server) cardPreview(c *fiber.Ctx) error {
 	if a.Card != nil {
 		cd, err = s.cardData(c.UserContext(), a.Card.ID)
 	} else {
-		pk, _ := strconv.ParseInt(c.Query("pengantar"), 10, 64)
-		cd, err = s.previewData(c.UserContext(), &a.Application, pk)
+		cd, err = s.previewData(c.UserContext(), &a.Application)
 	}
 	if err != nil {
 		return err
@@ -101,15 +100,19 @@ func (s *Server) cardPreview(c *fiber.Ctx) error {
 }
 
 // previewData builds the would-be card of an application not approved yet.
-func (s *Server) previewData(ctx context.Context, a *domain.Application, pengantarID int64) (card.Card, error) {
+func (s *Server) previewData(ctx context.Context, a *domain.Application) (card.Card, error) {
 	today := s.now().In(domain.OfficeZone)
 	cd := cardFromForm(&a.Form)
-	cd.RegNumber = domain.FormatRegNumber(s.opts.RegNoPattern, today, 0)
+	var err error
+	if cd.RegNumber, err = s.db.NextRegNumber(ctx, s.opts.RegNoPattern); err != nil {
+		return cd, err
+	}
 	cd.IssuedOn = today
 	cd.ValidUntil = today.AddDate(2, 0, 0)
 	cd.CheckURL = s.opts.PublicURL + card.CheckPathPrefix + "contoh"
 	cd.Serial = 1
-	if err := s.addPhotoAndOfficer(ctx, &cd, a.ID, pengantarID); err != nil {
+	// The signature block stays blank: the Pengantar Kerja who signs the printed card is recorded then.
+	if err := s.addPhotoAndOfficer(ctx, &cd, a.ID, 0); err != nil {
 		return cd, err
 	}
 	return cd, nil
@@ -142,8 +145,9 @@ func (s *Server) cardData(ctx context.Context, cardID int64) (card.Card, error) 
 
 func (s *Server) addPhotoAndOfficer(ctx context.Context, cd *card.Card, appID, pengantarID int64) error {
 	if b, err := s.db.Photo(ctx, appID); err == nil {
-		if img, err := jpeg.Decode(bytes.NewReader(b)); err == nil {
-			cd.Photo = img
+		// As stored: the card embeds it in the PDF without decoding it (see card.Card.PhotoJPEG).
+		if _, err := jpeg.DecodeConfig(bytes.NewReader(b)); err == nil {
+			cd.PhotoJPEG = b
 		}
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return err

@@ -167,7 +167,7 @@ func (s *Server) lobbyEvents(c *fiber.Ctx) error { return s.stream(c) }
 // lobbyPage is the TV in the waiting room (1920×1080): the tickets called last and their desks, and
 // nothing else: no names, no NIK.
 func (s *Server) lobbyPage(c *fiber.Ctx) error {
-	calls, err := s.db.LastCalls(c.UserContext(), 7)
+	calls, err := s.lobbyCalls(c.UserContext(), 7)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (s *Server) lobbyPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) lobbyFragment(c *fiber.Ctx) error {
-	calls, err := s.db.LastCalls(c.UserContext(), 7)
+	calls, err := s.lobbyCalls(c.UserContext(), 7)
 	if err != nil {
 		return err
 	}

@@ -202,7 +202,8 @@ func yesNo(b bool) string {
 }
 
 func (s *Server) renderDeskForm(c *fiber.Ctx, mode string, a *storage.DeskApplication, f *domain.Form, errs domain.Errors, extra fiber.Map) error {
-	title := map[string]string{"baru": "Pendaftaran di meja petugas", "ubah": "Koreksi data", "manual": "Input kartu manual"}[mode]
+	title := map[string]string{"baru": "Pendaftaran di meja petugas", "ubah": "Koreksi data", "manual": "Input kartu manual",
+		"perbaikan": "Perbaikan data kartu"}[mode]
 	p := s.deskPage(c, title, mode)
 	p.Data["Mode"] = mode
 	p.Data["App"] = a
@@ -222,6 +223,8 @@ func (s *Server) renderDeskForm(c *fiber.Ctx, mode string, a *storage.DeskApplic
 			return err
 		}
 		p.Data["Pengantar"] = pk
+	case "perbaikan":
+		// The card's page passes its own action (desk_cardlife.go).
 	default:
 		p.Data["Action"] = appURL(a.ID) + "/ubah"
 	}
@@ -290,6 +293,15 @@ func (s *Server) correctSubmit(c *fiber.Ctx) error {
 	}
 	f.Normalize()
 	seen := domain.State(c.FormValue("keadaan"))
+	if seen == domain.StatePrinted {
+		// The holder found the mistake on the printed card (SOP 8): void it and print the corrected one.
+		if _, err := s.db.CorrectAndReprint(c.UserContext(), a.ID, officerOf(c).ID, &f, formChanges(&old, &f)); err != nil {
+			return s.deskError(err)
+		}
+		s.events.notify()
+		s.printSignal.Notify()
+		return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
+	}
 	if err := s.db.CorrectApplication(c.UserContext(), a.ID, officerOf(c).ID, seen, &f, formChanges(&old, &f)); err != nil {
 		return s.deskError(err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"ak1/server/card"
 	"ak1/server/domain"
 	"ak1/server/storage"
 )
@@ -72,6 +73,7 @@ func signIn(t testing.TB, srv *testServer, username, pw string) *client {
 	if status != http.StatusSeeOther {
 		t.Fatalf("sign in %s: status %d %s\n%s", username, status, loc, body)
 	}
+	c.get(loc) // as a browser does; signing in changed the CSRF token
 	return c
 }
 
@@ -149,18 +151,24 @@ func TestDeskRoutesByRole(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := context.Background()
 	clients := map[domain.Role]*client{}
-	var petugasID int64
+	ids := map[domain.Role]int64{}
 	for _, r := range domain.Roles {
 		id, pw := addOfficer(t, srv, string(r), r)
-		if r == domain.RolePetugas {
-			petugasID = id
-		}
+		ids[r] = id
 		clients[r] = signIn(t, srv, string(r), pw)
 	}
+	petugasID := ids[domain.RolePetugas]
 	app := submitForm(t, srv, 1)
 	if err := srv.DB.SavePhoto(ctx, app.ID, petugasID, testJPEG(t, 354, 472)); err != nil {
 		t.Fatal(err)
 	}
+	// Every role that may hold the Kasi's disposition holds one, so the signing routes let it through
+	// (TestSigningNeedsAPengantarOrADisposition shows the refusal without one); and a referral, a
+	// legalisation request, a vacancy and a disposition to revoke for the routes that name them.
+	fx := afterFixtures(t, srv, clients)
+	// An issued card and a kiosk visit about it, for the routes of the card's life.
+	card := approvedJob(t, srv, petugasID, ids[domain.RolePengantar], 2)
+	visit := kioskVisit(t, srv, card.CardID, "lapor")
 	anon := newClient(t, srv.URL)
 	anon.get("/masuk")
 	routes := (&Server{}).deskRoutes()
@@ -168,7 +176,9 @@ func TestDeskRoutesByRole(t *testing.T) {
 		t.Fatalf("only %d routes in the table", len(routes))
 	}
 	for _, rt := range routes {
-		path := strings.NewReplacer(":id", strconv.FormatInt(app.ID, 10), ":face", "1").Replace(rt.Path)
+		path := strings.NewReplacer(":id", strconv.FormatInt(app.ID, 10), ":face", "1", ":lowongan", fx.vacancy,
+			":rujukan", fx.referral, ":legalisir", fx.legalisation, ":disposisi", fx.disposition,
+			":card", strconv.FormatInt(card.CardID, 10), ":visit", strconv.FormatInt(visit.ID, 10)).Replace(rt.Path)
 		allowed := map[domain.Role]bool{}
 		for _, r := range rt.Roles {
 			allowed[r] = true
@@ -449,9 +459,21 @@ func TestCardDataFromApprovedCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cd.RegNumber != "5171 271126 000001" || cd.NIK != app.NIK || cd.Photo == nil || cd.PengantarKerja.Name != "Pejabat pengantar" ||
+	// Nobody is named at approval: the card prints with blank lines to sign and stamp.
+	if cd.RegNumber != "5171 271126 000001" || cd.NIK != app.NIK || cd.PhotoJPEG == nil || cd.PengantarKerja != (card.Officer{}) ||
 		cd.IssuedOn.Format("2006-01-02") != "2026-11-27" || cd.ValidUntil.Format("2006-01-02") != "2028-11-27" || cd.Sex != "Laki-laki" ||
 		len(cd.Education) != 3 || cd.Education[0].Level != "SD" || cd.Education[2].Year != 2019 {
 		t.Fatalf("card data = %+v", cd)
+	}
+	// Once a Pengantar Kerja signs it off, the card's record names them with their NIP.
+	printJobs(t, srv)
+	if err := srv.DB.HolderChecked(ctx, app.ID, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.DB.SignOff(ctx, app.ID, pk); err != nil {
+		t.Fatal(err)
+	}
+	if cd, err = s.cardData(ctx, got.CardID); err != nil || cd.PengantarKerja.Name != "Pejabat pengantar" || cd.PengantarKerja.NIP == "" {
+		t.Fatalf("signed card data = %+v, %v", cd.PengantarKerja, err)
 	}
 }

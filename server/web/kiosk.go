@@ -114,6 +114,9 @@ func (s *Server) checkRequirements(c *fiber.Ctx) error {
 		}
 	}
 	if len(missing) == 0 || c.FormValue("lanjut") == "tetap" {
+		if svc.Slug != "baru" {
+			return s.startService(c, svc)
+		}
 		return redirect(c, "/daftar/"+domain.Steps[0].Slug)
 	}
 	p := s.page(c, "Dokumen yang perlu dibawa")
@@ -427,6 +430,9 @@ func (s *Server) done(c *fiber.Ctx) error {
 	p.Data["Ticket"] = app.Ticket
 	p.Data["Code"] = app.StatusCode
 	p.Data["Today"] = app.TicketDay == domain.OfficeDay(s.now())
+	if p.Data["QR"], err = s.statusQR(app.StatusCode); err != nil {
+		return err
+	}
 	return c.Render("kiosk/done", p, "layouts/kiosk")
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,6 +16,7 @@ import (
 
 type cardCheck struct {
 	Genuine    bool
+	ReplacedBy string // what replaced a voided card: a registration number (renewal) or "cetakan ke-N"
 	State      string // aktif, kadaluarsa, bekerja, diganti, dibatalkan
 	StateText  string
 	Name       string
@@ -51,6 +53,9 @@ func (s *Server) publicCheck(c *fiber.Ctx) error {
 		default:
 			view = s.describeCard(rec, app)
 			view.PhotoURL = "/cek/" + token + "/foto"
+			if err := s.describeLife(c, &view, cardID); err != nil {
+				return err
+			}
 		}
 	}
 	if !ok {
@@ -113,4 +118,26 @@ func (s *Server) publicCheckPhoto(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "image/jpeg")
 	return c.Send(jpeg)
+}
+
+// describeLife states the card's life as the rules derive it today: a card whose report was missed
+// shows as lapsed from the day it lapsed, even before the sweep wrote it, and a card replaced by a
+// renewal or a correction says by what (a registration number or a print serial, nothing personal).
+func (s *Server) describeLife(c *fiber.Ctx, v *cardCheck, cardID int64) error {
+	life, err := s.db.CardLife(c.UserContext(), cardID)
+	if err != nil {
+		return err
+	}
+	switch l := life.Life; {
+	case l.State == domain.CardLapsed:
+		v.State, v.StateText = "kadaluarsa", "Tidak berlaku lagi (dihapuskan) sejak "+domain.FormatDate(l.Since)+"."
+	case l.State == domain.CardVoided && life.ReplacedBy != nil:
+		if r := life.ReplacedBy; r.RegNumber == life.Card.RegNumber {
+			v.ReplacedBy = fmt.Sprintf("cetakan ke-%d kartu yang sama", r.Serial)
+		} else {
+			v.ReplacedBy = "kartu nomor " + r.RegNumber
+		}
+		v.StateText = "Dibatalkan: kartu ini sudah diganti dengan " + v.ReplacedBy + ". Kartu ini tidak berlaku."
+	}
+	return nil
 }

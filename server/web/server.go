@@ -32,7 +32,8 @@ type Options struct {
 	KioskWarn time.Duration
 	// CSRFKey signs the anti-forgery tokens; it is kept in the data folder so tokens survive restarts.
 	CSRFKey []byte
-	// SecureCookies marks cookies Secure (when served over HTTPS).
+	// SecureCookies says browsers reach the server over HTTPS (config.Config.Secure): cookies are
+	// marked Secure and HSTS tells browsers never to use plain HTTP for this host again.
 	SecureCookies bool
 
 	// Officer desk (desk*.go, auth.go).
@@ -87,6 +88,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	})
 	app.Use(s.recoverPanic, s.queryDeadline, securityHeaders, s.csrf)
 	s.agentRoutes(app)
+	app.Use(s.strictTransport)
 
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
@@ -112,6 +114,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	cardLimit := limiter.New(limiter.Config{Max: 60, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/cek/:token", cardLimit, s.publicCheck)
 	app.Get("/cek/:token/foto", cardLimit, s.publicCheckPhoto)
+	s.kioskServiceRoutes(app)
 	s.registerDesk(app)
 	return app
 }
@@ -124,6 +127,16 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "error", "database": "unavailable"})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "database": "ok", "time": s.now().UTC().Format(time.RFC3339)})
+}
+
+// strictTransport sends HSTS when browsers come over HTTPS: for a year, a browser that saw it
+// once refuses a plain-HTTP address for this host, so a sign-in cookie or a NIK can no longer be
+// led onto the office Wi-Fi in clear text.
+func (s *Server) strictTransport(c *fiber.Ctx) error {
+	if s.opts.SecureCookies {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return c.Next()
 }
 
 // securityHeaders keeps pages from being framed, cached or leaking addresses, and lets them load
@@ -189,6 +202,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 				msg = "Permintaan tidak dapat diproses."
 			}
 		}
+	case storage.IsDiskFull(err):
+		// Nothing was written (SQLite rolled back), and the same request works once there is room.
+		status = fiber.StatusServiceUnavailable
+		msg = "Maaf, penyimpanan server sedang penuh sehingga data belum tersimpan. Isian Anda masih ada di layar; mohon minta bantuan petugas."
+		if isDeskPath(c.Path()) {
+			msg = "Penyimpanan server penuh: perubahan ini belum tersimpan. Hubungi teknisi untuk mengosongkan ruang disk (docs/deploy.md), lalu ulangi."
+		}
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", cause)
@@ -240,10 +260,7 @@ func templateFuncs() template.FuncMap {
 			return code + " · " + domain.LabelOf(domain.KBLISections, code)
 		},
 		"eduCode": domain.EducationCodeLabel,
-		// waktu is a moment as the office reads it: "27 November 2026 09.15 WITA".
-		"waktu": func(t time.Time) string {
-			w := t.In(domain.OfficeZone)
-			return domain.FormatDate(w) + " " + w.Format("15.04") + " WITA"
-		},
+		"waktu":   waktu,
+		"jam":     func(t time.Time) string { return t.In(domain.OfficeZone).Format("15.04") },
 	}
 }

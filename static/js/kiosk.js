@@ -49,7 +49,10 @@
     var st = state();
     var done = function () { window.location.replace("/"); };
     fetch("/kiosk/reset", { method: "POST", credentials: "same-origin", redirect: "manual",
-      headers: { "X-CSRF-Token": st ? st.dataset.csrf : "" } }).then(done, done);
+      headers: { "X-CSRF-Token": st ? st.dataset.csrf : "" } }).then(done, function () {
+      // The server is away: the draft must still go, so wait for it (see serverAway).
+      serverAway(forget);
+    });
   }
 
   ["pointerdown", "keydown", "input", "wheel"].forEach(function (type) {
@@ -237,4 +240,77 @@
     if (el.matches && el.matches("input[data-keypad], textarea[data-keypad]")) showKeyboard(el);
     else if (!osk || !osk.contains(el)) hideKeyboard();
   });
+
+  // ---- Server away: "Sebentar…" -----------------------------------------------------------------
+  // A server restart (an update) or a Wi-Fi blip must not cost a person the form: what earlier
+  // screens saved is in the server's draft, and what this screen holds is still in the page. When
+  // a request cannot reach the server, a calm cover says "Sebentar…", the kiosk asks /healthz every
+  // two seconds, and once the server answers it sends the same request again, as the person's own
+  // tap on the same button would. Nothing is reloaded (a reload would start a new visitor).
+  var away = null, retry = null, probeTimer = null;
+
+  function cover() {
+    if (!away) {
+      away = document.createElement("div");
+      away.id = "sebentar";
+      away.className = "sebentar";
+      away.setAttribute("role", "status");
+      away.setAttribute("aria-live", "polite");
+      away.innerHTML = '<div class="sebentar-box"><div class="sebentar-putar" aria-hidden="true"></div>' +
+        "<h2>Sebentar…</h2><p>Sedang menyambung kembali. Isian Anda tetap aman, tidak perlu mengulang.</p></div>";
+    }
+    if (!document.body.contains(away)) document.body.appendChild(away);
+    return away;
+  }
+
+  function serverAway(again) {
+    retry = again;
+    hideKeyboard();
+    cover().hidden = false;
+    clearTimeout(probeTimer);
+    probeTimer = setTimeout(probe, 2000);
+  }
+
+  function probe() {
+    fetch("/healthz", { cache: "no-store", credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("server not ready");
+      cover().hidden = true;
+      var again = retry;
+      retry = null;
+      if (again) again();
+    }).catch(function () { probeTimer = setTimeout(probe, 2000); });
+  }
+
+  // sameRequest returns a function that repeats the request htmx could not deliver: the same
+  // button of the same form (its name and value, e.g. aksi=lanjut, go with it), the same link.
+  function sameRequest(detail) {
+    var elt = detail.elt;
+    var trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    return function () {
+      if (!elt || !document.body.contains(elt)) return;
+      var submitter = trigger && trigger.submitter;
+      if (elt.tagName === "FORM") {
+        if (submitter && submitter.form === elt && !submitter.disabled) submitter.click();
+        else elt.requestSubmit();
+      } else if (elt.tagName === "A") {
+        elt.click();
+      } else if (window.htmx) {
+        htmx.trigger(elt, trigger ? trigger.type : "click");
+      }
+    };
+  }
+
+  document.addEventListener("htmx:sendError", function (ev) { serverAway(sameRequest(ev.detail)); });
+  document.addEventListener("htmx:timeout", function (ev) { serverAway(sameRequest(ev.detail)); });
+  // A proxy in front of the server answers 502/504 while it is away: not a page to show.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var status = ev.detail.xhr && ev.detail.xhr.status;
+    if (status === 502 || status === 504) {
+      ev.detail.shouldSwap = false;
+      serverAway(sameRequest(ev.detail));
+    }
+  });
+
+  // A long press must not open the browser's menu (copy, translate, inspect) on the kiosk.
+  document.addEventListener("contextmenu", function (ev) { ev.preventDefault(); });
 })();

@@ -4,6 +4,8 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,6 +60,12 @@ func New(base, token, version string) *Client {
 			IdleConnTimeout:     90 * time.Second,
 		}},
 	}
+}
+
+// TrustRoots makes the client accept only server certificates that chain to pool, for an office
+// whose server has a certificate from its own CA (AK1_CA).
+func (c *Client) TrustRoots(pool *x509.CertPool) {
+	c.http.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 }
 
 func (c *Client) do(ctx context.Context, method, path string, in any, header http.Header) (*http.Response, error) {
