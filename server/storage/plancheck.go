@@ -46,8 +46,9 @@ var sqlWords = map[string]bool{"WHERE": true, "JOIN": true, "LEFT": true, "INNER
 	"SET": true, "ORDER": true, "GROUP": true, "LIMIT": true, "VALUES": true, "SELECT": true, "USING": true,
 	"UNION": true, "DEFAULT": true, "RETURNING": true, "NOT": true, "INDEXED": true}
 
-// FullScans returns the steps of a plan that read all of a growing table (applications, cards,
-// calls, print_jobs or audit_log), directly or through one of its indexes.
+// FullScans returns the steps of a plan that read all of a growing table (growingTables: the five
+// of issue 11 and the other tables that gain rows with every application or visit), directly or
+// through one of its indexes.
 //
 // An INSERT … SELECT into a table carries, in its plan, the search of the tables whose foreign
 // keys point at it (for rows a deferred constraint left dangling); SQLite runs it only while such

@@ -19,8 +19,9 @@ import (
 // TestQueryPlans drives the kiosk, the officer desk, the lobby display, the operator's print page,
 // the public card check and the print agent's API through the real app on a recording database,
 // then asks SQLite for the plan of every statement they ran. A plan that reads all of applications,
-// cards, calls, print_jobs or audit_log fails the test with the statement and its plan: such a
-// request gets slower with every application ever made (issue 11: 19 s per queue page at 1,000,000).
+// cards, calls, print_jobs or audit_log (or another table that grows with every application, see
+// storage.FullScans) fails the test with the statement and its plan: such a request gets slower
+// with every application ever made (issue 11: 19 s per queue page at 1,000,000).
 // Without statistics (no ANALYZE) SQLite plans the same way for ten rows as for a million, so a
 // small database shows the plans of a large one.
 func TestQueryPlans(t *testing.T) {
