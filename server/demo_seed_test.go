@@ -69,3 +69,44 @@ func TestDemoSeedApprovedApplicants(t *testing.T) {
 		t.Fatalf("seed on a real database: %v", err)
 	}
 }
+
+// TestDemoGenerate: `demo generate` fills an empty database in bulk and refuses one that holds
+// applications, real ones above all.
+func TestDemoGenerate(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string { return map[string]string{"AK1_DATA_DIR": dir}[k] }
+	var out bytes.Buffer
+	ctx := context.Background()
+	if err := run(ctx, []string{"ak1-server", "demo", "generate", "--count", "1500"}, env, &out, &out); err != nil {
+		t.Fatalf("demo generate: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "demo generate: 1500 applications over") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	db, err := storage.Open(ctx, dir, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if total, real, err := db.CountApplications(ctx); total != 1500 || real != 0 || err != nil {
+		t.Fatalf("applications %d (real %d), %v", total, real, err)
+	}
+	if err := run(ctx, []string{"ak1-server", "demo", "generate", "--count", "10"}, env, &out, &out); err == nil || !strings.Contains(err.Error(), "already holds 1500") {
+		t.Fatalf("generate into a database with applications: %v", err)
+	}
+
+	realDir := t.TempDir()
+	realDB, err := storage.Open(ctx, realDir, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &domain.Form{NIK: "5171030708010001", FullName: "I Wayan Nyata", BirthDay: "7", BirthMonth: "8", BirthYear: "2001", Sex: "L"}
+	if _, err := realDB.SubmitApplication(ctx, f, "kiosk", "kiosk", ""); err != nil {
+		t.Fatal(err)
+	}
+	realDB.Close()
+	err = run(ctx, []string{"ak1-server", "demo", "generate", "--count", "10", "--data-dir", realDir}, env, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "1 real applications") {
+		t.Fatalf("generate into a real database: %v", err)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"ak1/server/domain"
+	"ak1/server/storage/gen"
 )
 
 // The operations tests run the server as a real separate process (this test binary started again
@@ -229,9 +229,12 @@ func (k *kioskVisitor) submit(f *domain.Form) (string, error) {
 	return sc, nil
 }
 
-func newSeeder(seed uint64) *seeder {
-	return &seeder{rnd: rand.New(rand.NewPCG(seed, seed+1)), today: time.Now().In(domain.OfficeZone), used: map[string]bool{}}
-}
+// seeder makes the demo seeder's people (storage/gen) for the operations tests.
+type seeder struct{ *gen.People }
+
+func newSeeder(seed uint64) *seeder { return &seeder{gen.NewPeople(seed, time.Now())} }
+
+func (s *seeder) form() *domain.Form { return s.Form() }
 
 // ack is one submission the server acknowledged, and when the answer arrived.
 type ack struct {

@@ -114,8 +114,10 @@ func NormalizeLookup(raw string) (ticket, code string, ok bool) {
 	if len(s) == 6 && strings.Trim(s, statusCodeAlphabet) == "" {
 		return "", s[:3] + "-" + s[3:], true
 	}
+	// A ticket has up to four digits: the 1,000th ticket of a busy day is A-1000 (FormatTicket pads
+	// to three, it does not cut). Five would make "A23456" both a ticket and a status code.
 	letter, digits := s[:1], s[1:]
-	if letter < "A" || letter > "Z" || digits == "" || len(digits) > 3 || strings.Trim(digits, "0123456789") != "" {
+	if letter < "A" || letter > "Z" || digits == "" || len(digits) > 4 || strings.Trim(digits, "0123456789") != "" {
 		return "", "", false
 	}
 	var n int

@@ -649,7 +649,10 @@ func TestNormalizeLookup(t *testing.T) {
 		{"A", "", "", false},
 		{"A-0", "", "", false},
 		{"A-000", "", "", false},
-		{"A-1000", "", "", false},
+		{"A-1000", "A-1000", "", true}, // the 1,000th ticket of a day
+		{"a1000", "A-1000", "", true},
+		{"A-9999", "A-9999", "", true},
+		{"A-10000", "", "", false},
 		{"A-17B", "", "", false},
 		{"AB-12", "", "", false},
 		{"K7P-4QO", "", "", false}, // O is not in the code alphabet

@@ -90,10 +90,14 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 		if err != nil {
 			return err
 		}
+		code, err := newStatusCode(ctx, tx)
+		if err != nil {
+			return err
+		}
 		app = &domain.Application{
 			NIK: f.NIK, FullName: f.FullName, BirthDate: birth.Format("2006-01-02"), Sex: f.Sex,
 			State: domain.StateSubmitted, Ticket: domain.FormatTicket(domain.TicketPrefixNewCard, n), TicketDay: day,
-			StatusCode: domain.NewStatusCode(), Source: source, Form: *f, CreatedAt: now, UpdatedAt: now,
+			StatusCode: code, Source: source, Form: *f, CreatedAt: now, UpdatedAt: now,
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO applications (nik, full_name, birth_date, sex, state, ticket, ticket_day,
 			status_code, source, form, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

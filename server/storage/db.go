@@ -51,18 +51,23 @@ type DB struct {
 
 // Open opens (and creates) the database file in dir and applies pending migrations.
 func Open(ctx context.Context, dir string, now func() time.Time) (*DB, error) {
+	return open(ctx, dir, now, func(dsn string) *sql.DB {
+		db, _ := sql.Open("sqlite", dsn) // fails only for an unknown driver name
+		return db
+	})
+}
+
+// open opens the database with connections made by connect (the recording test driver wraps them).
+func open(ctx context.Context, dir string, now func() time.Time, connect func(dsn string) *sql.DB) (*DB, error) {
 	path := filepath.Join(dir, "ak1.db")
-	params := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", "file:"+path+params+"&_txlock=immediate")
-	if err != nil {
-		return nil, err
-	}
+	// cache_size bounds each connection's page cache to 2 MB (SQLite's usual default, stated here
+	// so no build changes it): nine connections hold at most 18 MB whatever the file's size
+	// (docs/benchmarks.md has the server's peak memory at 1,000,000 applications).
+	params := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=cache_size(-2000)"
+	write := connect("file:" + path + params + "&_txlock=immediate")
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", "file:"+path+params+"&mode=ro")
-	if err != nil {
-		write.Close()
-		return nil, err
-	}
+	read := connect("file:" + path + params + "&mode=ro")
 	read.SetMaxOpenConns(8)
 	db := &DB{write: write, read: read, now: now}
 	if err := db.migrate(ctx); err != nil {
@@ -136,6 +141,19 @@ func (db *DB) migrate(ctx context.Context) error {
 		current = version
 	}
 	return nil
+}
+
+// SchemaVersion is the number of the newest migration: what PRAGMA user_version says once Open has
+// migrated a database. Benchmarks key cached databases by it.
+func SchemaVersion() int {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	newest := 0
+	for _, name := range names {
+		if v, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0]); err == nil {
+			newest = max(newest, v)
+		}
+	}
+	return newest
 }
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"ak1/server/domain"
 )
@@ -58,8 +59,16 @@ type QueueFilter struct {
 	Query  string         // NIK, name, ticket, status code or registration number; searches every day
 	States []domain.State // empty: every state
 	Day    string         // YYYY-MM-DD office day; empty: every day
-	Limit  int
+	Limit  int            // rows per page; QueuePageSize when 0
+	Offset int            // rows before the page
 }
+
+// QueuePageSize is how many rows a queue page shows unless the filter says otherwise.
+const QueuePageSize = 50
+
+// SearchCap is the most matches a search ranks and pages through: beyond it the officer is asked to
+// be more precise, and the search costs the same at a thousand applications as at a million.
+const SearchCap = 500
 
 // QueueItem is one row of the officer's queue.
 type QueueItem struct {
@@ -69,47 +78,247 @@ type QueueItem struct {
 	HasPhoto  bool
 }
 
-// Queue lists applications for the officer desk, oldest waiting first.
+// QueuePage is one page of the officer's queue.
+type QueuePage struct {
+	Items []QueueItem
+	Total int  // rows matching the filter (at most SearchCap for a search)
+	More  bool // a search matched more than SearchCap rows
+}
+
+// Queue lists one page of applications for the officer desk; see QueuePage.
 func (db *DB) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
-	var where []string
-	var args []any
-	if q := strings.TrimSpace(f.Query); q != "" {
-		digits := domain.CleanDigits(q)
-		ticket, code, _ := domain.NormalizeLookup(q)
-		where = append(where, `(a.nik = ? OR a.full_name LIKE ? OR (a.ticket = ? AND ? <> '') OR (a.status_code = ? AND ? <> '')
-			OR EXISTS (SELECT 1 FROM cards c WHERE c.application_id = a.id AND replace(c.reg_number, ' ', '') = ?))`)
-		args = append(args, digits, "%"+q+"%", ticket, ticket, code, code, strings.ReplaceAll(q, " ", ""))
-	} else if f.Day != "" {
-		where = append(where, `a.ticket_day = ?`)
-		args = append(args, f.Day)
+	p, err := db.QueuePage(ctx, f)
+	if err != nil {
+		return nil, err
 	}
-	if len(f.States) > 0 {
-		ph := make([]string, len(f.States))
-		for i, s := range f.States {
-			ph[i] = "?"
-			args = append(args, string(s))
-		}
-		where = append(where, `a.state IN (`+strings.Join(ph, ",")+`)`)
-	}
-	q := `SELECT a.` + strings.ReplaceAll(applicationColumns, ", ", ", a.") + `,
-		coalesce((SELECT reg_number FROM cards c WHERE c.application_id = a.id ORDER BY serial DESC LIMIT 1), ''),
-		coalesce((SELECT desk FROM calls k WHERE k.application_id = a.id ORDER BY k.id DESC LIMIT 1), ''),
-		EXISTS (SELECT 1 FROM photos p WHERE p.application_id = a.id)
-		FROM applications a`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
+	return p.Items, nil
+}
+
+// QueuePage returns one page of the officer's queue and how many rows match in all. Without a query
+// it lists the day's applications in the chosen states, oldest first (the next to call on top); a
+// query finds applications of every day, best match first (see search).
+func (db *DB) QueuePage(ctx context.Context, f QueueFilter) (*QueuePage, error) {
 	limit := f.Limit
 	if limit <= 0 {
-		limit = 200
+		limit = QueuePageSize
 	}
-	q += ` ORDER BY a.created_at, a.id LIMIT ` + strconv.Itoa(limit)
-	rows, err := db.read.QueryContext(ctx, strings.Join(strings.Fields(q), " "), args...)
+	offset := max(f.Offset, 0)
+	page := &QueuePage{}
+	var ids []int64
+	if q := strings.TrimSpace(f.Query); q != "" {
+		all, err := db.search(ctx, q, f.States, SearchCap+1)
+		if err != nil {
+			return nil, err
+		}
+		if len(all) > SearchCap {
+			all, page.More = all[:SearchCap], true
+		}
+		page.Total = len(all)
+		if offset < len(all) {
+			ids = all[offset:min(offset+limit, len(all))]
+		}
+	} else {
+		var where []string
+		var args []any
+		if f.Day != "" {
+			where = append(where, `ticket_day = ?`)
+			args = append(args, f.Day)
+		}
+		if len(f.States) > 0 {
+			in, stateArgs := inStatesSQL(f.States)
+			where = append(where, `state IN `+in)
+			args = append(args, stateArgs...)
+		}
+		cond := ""
+		if len(where) > 0 {
+			cond = ` WHERE ` + strings.Join(where, " AND ")
+		}
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM applications`+cond, args...).Scan(&page.Total); err != nil {
+			return nil, err
+		}
+		var err error
+		ids, err = db.ids(ctx, `SELECT id FROM applications`+cond+` ORDER BY id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	items, err := db.queueItems(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	page.Items = items
+	return page, nil
+}
+
+// inStatesSQL returns "(?, ?)" and the states as arguments.
+func inStatesSQL(states []domain.State) (string, []any) {
+	ph := make([]string, len(states))
+	args := make([]any, len(states))
+	for i, s := range states {
+		ph[i], args[i] = "?", string(s)
+	}
+	return "(" + strings.Join(ph, ", ") + ")", args
+}
+
+// ids runs a query that returns application ids.
+func (db *DB) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []QueueItem
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// search returns up to want ids of applications in the given states (every state when none) that
+// match what the officer typed, best first:
+//  1. an exact NIK, status code, ticket or registration number (newest first);
+//  2. the full name exactly as typed, in any case;
+//  3. names holding the typed words in that order ("Wayan Agus" finds "I Wayan Agus Putra");
+//  4. names holding every typed word, the last one as a beginning ("agus wa" finds "I Wayan Agus").
+//
+// Within each kind the newest application comes first. Every step is an index lookup that stops at
+// want rows, so a search costs the same whatever the database holds.
+func (db *DB) search(ctx context.Context, q string, states []domain.State, want int) ([]int64, error) {
+	var out []int64
+	seen := map[int64]bool{}
+	// Each step asks for want rows: the ones already found among them are skipped.
+	collect := func(query string, args ...any) error {
+		if len(out) >= want {
+			return nil
+		}
+		ids, err := db.ids(ctx, query, append(args, want)...)
+		for _, id := range ids {
+			if !seen[id] && len(out) < want {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+		return err
+	}
+	stateCond, stateArgs := "", []any(nil)
+	if len(states) > 0 {
+		var in string
+		in, stateArgs = inStatesSQL(states)
+		stateCond = ` AND state IN ` + in
+	}
+	if digits := domain.CleanDigits(q); len(digits) == 16 && strings.Trim(digits, "0123456789") == "" {
+		if err := collect(`SELECT id FROM applications WHERE nik = ?`+stateCond+` ORDER BY id DESC LIMIT ?`,
+			append([]any{digits}, stateArgs...)...); err != nil {
+			return nil, err
+		}
+	}
+	if ticket, code, ok := domain.NormalizeLookup(q); ok && code != "" {
+		if err := collect(`SELECT id FROM applications WHERE status_code = ?`+stateCond+` LIMIT ?`,
+			append([]any{code}, stateArgs...)...); err != nil {
+			return nil, err
+		}
+	} else if ok {
+		if err := collect(`SELECT id FROM applications WHERE ticket = ?`+stateCond+` ORDER BY ticket_day DESC, id DESC LIMIT ?`,
+			append([]any{ticket}, stateArgs...)...); err != nil {
+			return nil, err
+		}
+	}
+	if compact := strings.ReplaceAll(q, " ", ""); strings.ContainsAny(compact, "0123456789") {
+		if err := collect(`SELECT id FROM applications WHERE id IN (SELECT application_id FROM cards
+			WHERE replace(reg_number, ' ', '') = ?)`+stateCond+` ORDER BY id DESC LIMIT ?`,
+			append([]any{compact}, stateArgs...)...); err != nil {
+			return nil, err
+		}
+	}
+	words := nameWords(q)
+	if len(words) == 0 || !strings.ContainsFunc(q, unicode.IsLetter) {
+		return out, nil
+	}
+	if err := collect(`SELECT id FROM applications WHERE full_name = ? COLLATE NOCASE`+stateCond+` ORDER BY id DESC LIMIT ?`,
+		append([]any{strings.Join(strings.Fields(q), " ")}, stateArgs...)...); err != nil {
+		return nil, err
+	}
+	inState := ""
+	if len(states) > 0 {
+		quoted := make([]string, len(states))
+		for i, s := range states {
+			quoted[i] = `"` + string(s) + `"`
+		}
+		inState = ` AND state : (` + strings.Join(quoted, " OR ") + `)`
+	}
+	phrase := `"` + strings.Join(words, " ") + `"`
+	every := make([]string, len(words))
+	for i, w := range words {
+		every[i] = `"` + w + `"`
+	}
+	// The last word may be half typed. A one-letter beginning would match nearly every name.
+	if last := words[len(words)-1]; len([]rune(last)) > 1 {
+		every[len(words)-1] += "*"
+	}
+	for _, match := range []string{`full_name : ` + phrase, `full_name : (` + strings.Join(every, " AND ") + `)`} {
+		if err := collect(`SELECT rowid FROM applications_fts WHERE applications_fts MATCH ? ORDER BY rowid DESC LIMIT ?`, match+inState); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// maxSearchWords bounds the work one typed name can cause.
+const maxSearchWords = 6
+
+// nameParticles are the Balinese "I" (he) and "Ni" (she) that begin most names in Denpasar. The
+// name index lookups leave them out when other words were typed: a word in most names makes a
+// lookup walk most of the index (measured: a full name with "I" took five times as long), and the
+// words that follow tell the person apart. The exact full name (step 2) still counts them.
+var nameParticles = map[string]bool{"i": true, "ni": true}
+
+// nameWords splits a typed name into the words the name index looks up (letters and digits;
+// everything else separates), lower-cased, without the particles I and Ni when more is typed.
+func nameWords(q string) []string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	var kept []string
+	for _, w := range words {
+		if !nameParticles[w] {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) > 0 {
+		words = kept
+	}
+	if len(words) > maxSearchWords {
+		words = words[:maxSearchWords]
+	}
+	return words
+}
+
+// queueItems loads the queue rows of the given applications, in the order given: each with its
+// registration number (of the newest card), the desk it was last called to and whether it has a
+// photo. One statement for the page, joined through indexes: no lookup per row.
+func (db *DB) queueItems(ctx context.Context, ids []int64) ([]QueueItem, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `WITH page(id) AS MATERIALIZED (SELECT value FROM json_each(?))
+		SELECT `+prefixed("a.", applicationColumns)+`, coalesce(c.reg_number, ''), coalesce(k.desk, ''), p.application_id IS NOT NULL
+		FROM page JOIN applications a ON a.id = page.id
+		LEFT JOIN (SELECT application_id, reg_number, max(serial) FROM cards WHERE application_id IN page GROUP BY application_id) c
+			ON c.application_id = a.id
+		LEFT JOIN (SELECT application_id, desk, max(id) FROM calls WHERE application_id IN page GROUP BY application_id) k
+			ON k.application_id = a.id
+		LEFT JOIN photos p ON p.application_id = a.id`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]QueueItem, len(ids))
 	for rows.Next() {
 		var it QueueItem
 		a, err := scanApplication(scanPlus{rows, []any{&it.RegNumber, &it.Desk, &it.HasPhoto}})
@@ -117,9 +326,27 @@ func (db *DB) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 			return nil, err
 		}
 		it.Application = *a
-		out = append(out, it)
+		byID[a.ID] = it
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]QueueItem, 0, len(ids))
+	for _, id := range ids {
+		if it, ok := byID[id]; ok {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// prefixed qualifies a comma-separated column list with a table alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // scanPlus scans the application columns followed by extra columns.
@@ -231,23 +458,30 @@ type Call struct {
 	At     time.Time
 }
 
-// LastCalls returns the latest calls of the office day, newest first, one per ticket.
+// LastCalls returns the latest calls of the office day, newest first, one per ticket. It walks
+// today's calls backwards through their index and stops at n tickets: the lobby display costs the
+// same on the first day and after ten years.
 func (db *DB) LastCalls(ctx context.Context, n int) ([]Call, error) {
-	day := domain.OfficeDay(db.now())
-	rows, err := db.read.QueryContext(ctx, `SELECT k.ticket, k.desk, max(k.at) FROM calls k
-		JOIN applications a ON a.id = k.application_id WHERE a.ticket_day = ?
-		GROUP BY k.application_id ORDER BY max(k.at) DESC, max(k.id) DESC LIMIT ?`, day, n)
+	day, _ := time.ParseInLocation("2006-01-02", domain.OfficeDay(db.now()), domain.OfficeZone)
+	rows, err := db.read.QueryContext(ctx, `SELECT application_id, ticket, desk, at FROM calls WHERE at >= ?
+		ORDER BY at DESC, id DESC`, formatTime(day))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Call
-	for rows.Next() {
+	seen := map[int64]bool{}
+	for len(out) < n && rows.Next() {
 		var c Call
+		var appID int64
 		var at string
-		if err := rows.Scan(&c.Ticket, &c.Desk, &at); err != nil {
+		if err := rows.Scan(&appID, &c.Ticket, &c.Desk, &at); err != nil {
 			return nil, err
 		}
+		if seen[appID] {
+			continue // called again later: shown once, at its latest call
+		}
+		seen[appID] = true
 		c.At = parseTime(at)
 		out = append(out, c)
 	}
@@ -686,10 +920,14 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 			ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1 RETURNING last`, day).Scan(&n); err != nil {
 			return err
 		}
+		code, err := newStatusCode(ctx, tx)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO applications (nik, full_name, birth_date, sex, state, ticket, ticket_day,
 			status_code, source, form, documents, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?, ?, ?)`,
 			m.Form.NIK, m.Form.FullName, birth.Format("2006-01-02"), m.Form.Sex, string(domain.StateHandedOver),
-			domain.FormatTicket("M", n), day, domain.NewStatusCode(), string(data), strings.Join(RequiredDocuments(), ","),
+			domain.FormatTicket("M", n), day, code, string(data), strings.Join(RequiredDocuments(), ","),
 			formatTime(now), formatTime(now))
 		if err != nil {
 			return err

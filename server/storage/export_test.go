@@ -20,6 +20,20 @@ func (db *DB) IntForTest(ctx context.Context, query string, args ...any) (int, e
 	return n, err
 }
 
+// StatusCodesForTest makes the next status codes the given ones, in order, and returns a function
+// that puts the random codes back.
+func StatusCodesForTest(codes ...string) (restore func()) {
+	old := randomStatusCode
+	randomStatusCode = func() string {
+		c := codes[0]
+		if len(codes) > 1 {
+			codes = codes[1:]
+		}
+		return c
+	}
+	return func() { randomStatusCode = old }
+}
+
 // RowsForTest runs a query and returns every row as text.
 func (db *DB) RowsForTest(ctx context.Context, query string, args ...any) ([][]string, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)

@@ -17,24 +17,57 @@ func saveFormRows(ctx context.Context, tx *sql.Tx, appID int64, f *domain.Form) 
 			return err
 		}
 	}
+	rows := FormRows(f)
+	for _, r := range rows.Education {
+		if _, err := tx.ExecContext(ctx, InsertEducationRow, append([]any{appID}, r...)...); err != nil {
+			return err
+		}
+	}
+	for _, r := range rows.Training {
+		if _, err := tx.ExecContext(ctx, InsertTrainingRow, append([]any{appID}, r...)...); err != nil {
+			return err
+		}
+	}
+	for _, r := range rows.Experience {
+		if _, err := tx.ExecContext(ctx, InsertExperienceRow, append([]any{appID}, r...)...); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE applications SET desired_kbji = ?, desired_kbli = ?, target_company = ? WHERE id = ?`,
+		f.DesiredKBJI, f.DesiredSector, f.TargetCompany, appID)
+	return err
+}
+
+// The statements that store one form row; their first argument is the application id, the rest a
+// row of FormRows. The bulk generator (storage/gen) writes the same rows with them.
+const (
+	InsertEducationRow = `INSERT INTO application_education (application_id, position, level, school, major, year, ipk_code, highest)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	InsertTrainingRow   = `INSERT INTO application_training (application_id, position, name, institution, year) VALUES (?, ?, ?, ?, ?)`
+	InsertExperienceRow = `INSERT INTO application_experience (application_id, position, job_title, employer, kbli, duties, months)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`
+)
+
+// FormTableRows are the rows a form gives the tables beside applications.form: each row the
+// arguments of its Insert…Row statement after the application id.
+type FormTableRows struct {
+	Education, Training, Experience [][]any
+}
+
+// FormRows returns the education, training and work-experience rows of a form.
+func FormRows(f *domain.Form) FormTableRows {
+	var out FormTableRows
 	rows := f.Education()
 	for i, e := range rows {
 		code, highest := "", i == len(rows)-1
 		if highest {
 			code = f.EduCode
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO application_education (application_id, position, level, school, major, year, ipk_code, highest)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, appID, i+1, e.Level, e.School, e.Major, yearOrNull(e.Year), code, highest); err != nil {
-			return err
-		}
+		out.Education = append(out.Education, []any{i + 1, e.Level, e.School, e.Major, yearOrNull(e.Year), code, highest})
 	}
 	for i, t := range f.Trainings {
-		if t.Name == "" {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO application_training (application_id, position, name, institution, year)
-			VALUES (?, ?, ?, ?, ?)`, appID, i+1, t.Name, t.Institution, yearOrNull(t.Year)); err != nil {
-			return err
+		if t.Name != "" {
+			out.Training = append(out.Training, []any{i + 1, t.Name, t.Institution, yearOrNull(t.Year)})
 		}
 	}
 	for i, x := range f.Experiences {
@@ -43,14 +76,9 @@ func saveFormRows(ctx context.Context, tx *sql.Tx, appID int64, f *domain.Form) 
 		}
 		years, _ := strconv.Atoi(x.Years)
 		months, _ := strconv.Atoi(x.Months)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO application_experience (application_id, position, job_title, employer, kbli, duties, months)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, appID, i+1, x.Position, x.Employer, x.Sector, x.Duties, years*12+months); err != nil {
-			return err
-		}
+		out.Experience = append(out.Experience, []any{i + 1, x.Position, x.Employer, x.Sector, x.Duties, years*12 + months})
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE applications SET desired_kbji = ?, desired_kbli = ?, target_company = ? WHERE id = ?`,
-		f.DesiredKBJI, f.DesiredSector, f.TargetCompany, appID)
-	return err
+	return out
 }
 
 func yearOrNull(y string) any {

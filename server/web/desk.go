@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -99,6 +101,8 @@ func sourceLabel(src string) string {
 		return "Kartu manual"
 	case "perpanjangan":
 		return "Perpanjangan kartu"
+	case "demo":
+		return "Data contoh"
 	}
 	return src
 }
@@ -107,6 +111,9 @@ func (s *Server) queueFilter(c *fiber.Ctx) (storage.QueueFilter, string) {
 	f := storage.QueueFilter{Query: strings.TrimSpace(c.Query("q")), Day: c.Query("hari", domain.OfficeDay(s.now()))}
 	if _, err := time.Parse("2006-01-02", f.Day); err != nil {
 		f.Day = domain.OfficeDay(s.now())
+	}
+	if page, err := strconv.Atoi(c.Query("halaman")); err == nil && page > 1 && page <= maxQueuePage {
+		f.Offset = (page - 1) * storage.QueuePageSize
 	}
 	state := c.Query("keadaan", "menunggu")
 	for _, sf := range stateFilters {
@@ -119,10 +126,24 @@ func (s *Server) queueFilter(c *fiber.Ctx) (storage.QueueFilter, string) {
 	return f, "menunggu"
 }
 
+// maxQueuePage bounds the page number a link may ask for (a day has far fewer pages).
+const maxQueuePage = 10000
+
+// queue reads the page of the queue the request asks for; a page past the end (the queue shrank
+// since the link was made) shows the last page instead.
+func (s *Server) queue(c *fiber.Ctx) (*storage.QueuePage, storage.QueueFilter, string, error) {
+	f, state := s.queueFilter(c)
+	page, err := s.db.QueuePage(c.UserContext(), f)
+	if err == nil && len(page.Items) == 0 && page.Total > 0 && f.Offset > 0 {
+		f.Offset = (page.Total - 1) / storage.QueuePageSize * storage.QueuePageSize
+		page, err = s.db.QueuePage(c.UserContext(), f)
+	}
+	return page, f, state, err
+}
+
 func (s *Server) queuePage(c *fiber.Ctx) error {
 	p := s.deskPage(c, "Antrean", "antrean")
-	f, state := s.queueFilter(c)
-	items, err := s.db.Queue(c.UserContext(), f)
+	page, f, state, err := s.queue(c)
 	if err != nil {
 		return err
 	}
@@ -130,8 +151,9 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 	p.Data["State"] = state
 	p.Data["States"] = stateFilters
 	p.Data["Days"] = s.queueDays(f.Day)
-	p.Data["Rows"] = s.queueRows(items)
-	if p.Data["NIKCheck"], err = s.nikChecks(c.UserContext(), items); err != nil {
+	p.Data["Rows"] = s.queueRows(page.Items)
+	p.Data["Pager"] = newPager(page, f, state)
+	if p.Data["NIKCheck"], err = s.nikChecks(c.UserContext(), page.Items); err != nil {
 		return err
 	}
 	if p.Data["Visits"], err = s.visitsForQueue(c); err != nil {
@@ -148,12 +170,11 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) queueFragment(c *fiber.Ctx) error {
-	f, _ := s.queueFilter(c)
-	items, err := s.db.Queue(c.UserContext(), f)
+	page, f, state, err := s.queue(c)
 	if err != nil {
 		return err
 	}
-	checks, err := s.nikChecks(c.UserContext(), items)
+	checks, err := s.nikChecks(c.UserContext(), page.Items)
 	if err != nil {
 		return err
 	}
@@ -161,8 +182,58 @@ func (s *Server) queueFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(items), "CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c)),
-		"NIKCheck": checks, "Visits": visits})
+	return c.Render("desk/queue-rows", fiber.Map{"Rows": s.queueRows(page.Items), "Pager": newPager(page, f, state),
+		"CSRF": csrfToken(c), "CanDesk": canDesk(officerOf(c)), "NIKCheck": checks, "Visits": visits})
+}
+
+// pager says which rows of the queue are shown, how many are not, and links to the other pages
+// (issue 7: the queue stopped at 200 rows without saying so).
+type pager struct {
+	Page, Pages int
+	Summary     string // "Menampilkan 51–100 dari 230 permohonan."
+	Hidden      string // "180 lainnya tidak ditampilkan." or empty
+	TooMany     string // a search matched more than can be paged through
+	Prev, Next  string // links to the neighbouring pages, empty at the ends
+}
+
+func newPager(page *storage.QueuePage, f storage.QueueFilter, state string) pager {
+	pg := pager{Page: f.Offset/storage.QueuePageSize + 1, Pages: (page.Total + storage.QueuePageSize - 1) / storage.QueuePageSize}
+	if page.Total == 0 {
+		return pg
+	}
+	from, to := f.Offset+1, f.Offset+len(page.Items)
+	pg.Summary = fmt.Sprintf("Menampilkan %s–%s dari %s permohonan.", angka(from), angka(to), angka(page.Total))
+	if hidden := page.Total - len(page.Items); hidden > 0 {
+		pg.Hidden = angka(hidden) + " lainnya tidak ditampilkan."
+	}
+	if page.More {
+		pg.Summary = fmt.Sprintf("Menampilkan %s–%s dari lebih dari %s permohonan yang cocok.", angka(from), angka(to), angka(page.Total))
+		pg.Hidden = ""
+		pg.TooMany = fmt.Sprintf("Hanya %s hasil terbaik yang dapat dibuka. Perjelas pencarian: nama lengkap, NIK, nomor antrean atau nomor pendaftaran.", angka(storage.SearchCap))
+	}
+	link := func(n int) string {
+		v := url.Values{"keadaan": {state}, "hari": {f.Day}, "halaman": {strconv.Itoa(n)}}
+		if f.Query != "" {
+			v.Set("q", f.Query)
+		}
+		return "/petugas?" + v.Encode()
+	}
+	if pg.Page > 1 {
+		pg.Prev = link(pg.Page - 1)
+	}
+	if pg.Page < pg.Pages {
+		pg.Next = link(pg.Page + 1)
+	}
+	return pg
+}
+
+// angka writes a whole number the Indonesian way, with dots between thousands: 1.250.
+func angka(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
 }
 
 // nikChecks marks the applications whose NIK disagrees with the birth date or sex and that no

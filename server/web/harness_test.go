@@ -53,6 +53,12 @@ func newTestServerIn(t testing.TB, dir string, clock *testClock, opts Options) *
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveTestDB(t, db, clock, opts)
+}
+
+// serveTestDB serves the real app on db, closing both when the test ends.
+func serveTestDB(t testing.TB, db *storage.DB, clock *testClock, opts Options) *testServer {
+	t.Helper()
 	if opts.MinAge == 0 {
 		opts.MinAge = 18
 	}

@@ -12,7 +12,14 @@ import (
 
 // kioskSubmit walks every step of the kiosk with the form's values and submits; it returns the
 // final page's status, redirect and body.
-func kioskSubmit(t *testing.T, c *client, f *domain.Form) (int, string, string) {
+func kioskSubmit(t testing.TB, c *client, f *domain.Form) (int, string, string) {
+	t.Helper()
+	kioskFill(t, c, f)
+	return c.post("/daftar/kirim", url.Values{"setuju": {"1"}})
+}
+
+// kioskFill walks every step of the kiosk with the form's values, up to the review.
+func kioskFill(t testing.TB, c *client, f *domain.Form) {
 	t.Helper()
 	c.get("/layanan/baru")
 	values := formValues(f)
@@ -26,7 +33,6 @@ func kioskSubmit(t *testing.T, c *client, f *domain.Form) (int, string, string) 
 			t.Fatalf("step %s: %d %s\n%.500s", st.Slug, code, loc, body)
 		}
 	}
-	return c.post("/daftar/kirim", url.Values{"setuju": {"1"}})
 }
 
 // TestKioskSameNIKTwice: a second submission while the first is open creates nothing, and tells

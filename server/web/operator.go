@@ -124,15 +124,23 @@ func (s *Server) printData(c *fiber.Ctx) (fiber.Map, error) {
 	}
 	var jv []jobView
 	counts := map[string]int{}
+	finished := 0
 	for _, j := range jobs {
 		counts[string(j.State)]++
+		if j.State.Final() {
+			finished++
+		}
 		if j.State == domain.PrintClaimed || j.State == domain.PrintSent {
 			counts["printing"]++ // a station holds it or CUPS has it: on its way to paper
 		}
 		stuck := (j.State == domain.PrintClaimed || j.State == domain.PrintSent) && now.Sub(j.UpdatedAt) > 2*time.Minute
 		jv = append(jv, jobView{PrintJob: j, StateLabel: j.State.Label(), Age: ago(now, j.CreatedAt), Stuck: stuck})
 	}
-	return fiber.Map{"Stations": sv, "Jobs": jv, "Counts": counts, "CSRF": csrfToken(c), "Reasons": reprintReasons}, nil
+	data := fiber.Map{"Stations": sv, "Jobs": jv, "Counts": counts, "CSRF": csrfToken(c), "Reasons": reprintReasons}
+	if finished >= storage.FinishedJobsShown {
+		data["FinishedNote"] = fmt.Sprintf("Dari tugas yang sudah selesai, hanya %d terbaru dalam 24 jam terakhir yang ditampilkan.", storage.FinishedJobsShown)
+	}
+	return data, nil
 }
 
 func (s *Server) printPage(c *fiber.Ctx) error {

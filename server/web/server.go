@@ -45,6 +45,9 @@ type Options struct {
 
 	// Report says which IPK tables are counted per quarter; zero means domain.DefaultReportSettings.
 	Report domain.ReportSettings
+
+	// RequestTimeout bounds the queries of one request (default RequestTimeoutDefault).
+	RequestTimeout time.Duration
 }
 
 // Server holds the dependencies of the handlers.
@@ -69,6 +72,9 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	if opts.KioskWarn == 0 {
 		opts.KioskWarn = 20 * time.Second
 	}
+	if opts.RequestTimeout == 0 {
+		opts.RequestTimeout = RequestTimeoutDefault
+	}
 	s := &Server{db: db, log: log, opts: opts, now: now, printSignal: newPrintSignal()}
 	s.initDesk()
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
@@ -83,7 +89,7 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	app.Use(s.recoverPanic, securityHeaders, s.csrf)
+	app.Use(s.recoverPanic, s.queryDeadline, securityHeaders, s.csrf)
 	s.agentRoutes(app)
 	app.Use(s.strictTransport)
 
@@ -174,6 +180,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	msg := "Maaf, terjadi gangguan. Silakan coba lagi, atau minta bantuan petugas."
 	var pe *PublicError
 	var fe *fiber.Error
+	cause := err
+	if isDeadline(err) {
+		err = overloaded
+	}
 	switch {
 	case errors.As(err, &pe):
 		status, msg = pe.Status, pe.Message
@@ -204,7 +214,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 	}
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", cause)
 	}
 	c.Status(status)
 	if strings.HasPrefix(c.Path(), "/api/") {
