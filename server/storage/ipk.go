@@ -157,26 +157,11 @@ func (db *DB) IPKVacancies(ctx context.Context, f domain.Figure) ([]IPKVacancy, 
 		add("v.sex = ?", f.Sex)
 	}
 	if len(f.Levels) > 0 {
-		var in []string
-		for _, l := range f.Levels {
-			if l == "-" {
-				in = append(in, "v.edu_level NOT IN ("+placeholders(len(domain.EducationLevels))+")")
-				for _, k := range domain.EducationLevels {
-					args = append(args, k)
-				}
-				continue
-			}
-			in = append(in, "v.edu_level = ?")
-			args = append(args, l)
-		}
-		where = append(where, "("+strings.Join(in, " OR ")+")")
+		cond, a := educationLevelsCond("v", f.Levels)
+		add(cond, a...)
 	}
-	switch f.Code {
-	case "":
-	case "-":
-		add("v.edu_code = ''")
-	default:
-		add("v.edu_code = ?", f.Code)
+	if cond, a := educationCodeCond("v", f.Code); cond != "" {
+		add(cond, a...)
 	}
 	for _, dim := range []struct {
 		col, val string
@@ -486,26 +471,11 @@ func figureWhere(f domain.Figure) (string, []any) {
 		}
 	}
 	if len(f.Levels) > 0 {
-		var in []string
-		for _, l := range f.Levels {
-			if l == "-" {
-				in = append(in, "l.edu_level NOT IN ("+placeholders(len(domain.EducationLevels))+")")
-				for _, k := range domain.EducationLevels {
-					args = append(args, k)
-				}
-				continue
-			}
-			in = append(in, "l.edu_level = ?")
-			args = append(args, l)
-		}
-		where = append(where, "("+strings.Join(in, " OR ")+")")
+		cond, a := educationLevelsCond("l", f.Levels)
+		add(cond, a...)
 	}
-	switch f.Code {
-	case "":
-	case "-":
-		add("l.edu_code = ''")
-	default:
-		add("l.edu_code = ?", f.Code)
+	if cond, a := educationCodeCond("l", f.Code); cond != "" {
+		add(cond, a...)
 	}
 	switch f.KBJI {
 	case "":
@@ -572,4 +542,35 @@ func (db *DB) IPKPeople(ctx context.Context, f domain.Figure, limit, offset int)
 		out = append(out, p)
 	}
 	return out, total, rows.Err()
+}
+
+// educationLevelsCond is the condition on the education level of the rows named alias for a figure's
+// list of levels; "-" stands for a level outside the form's list.
+func educationLevelsCond(alias string, levels []string) (string, []any) {
+	var in []string
+	var args []any
+	for _, l := range levels {
+		if l == "-" {
+			in = append(in, alias+".edu_level NOT IN ("+placeholders(len(domain.EducationLevels))+")")
+			for _, k := range domain.EducationLevels {
+				args = append(args, k)
+			}
+			continue
+		}
+		in = append(in, alias+".edu_level = ?")
+		args = append(args, l)
+	}
+	return "(" + strings.Join(in, " OR ") + ")", args
+}
+
+// educationCodeCond is the condition on the IPK education code: none for "", no code for "-".
+func educationCodeCond(alias, code string) (string, []any) {
+	switch code {
+	case "":
+		return "", nil
+	case "-":
+		return alias + ".edu_code = ''", nil
+	default:
+		return alias + ".edu_code = ?", []any{code}
+	}
 }

@@ -110,9 +110,9 @@ func (s *Server) refer(c *fiber.Ctx) error {
 
 // referralLetter is the referral letter (surat pengantar) to the employer, A4 when printed.
 func (s *Server) referralLetter(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("rujukan"), 10, 64)
-	if err != nil || id <= 0 {
-		return fiber.ErrNotFound
+	id, err := pathParamID(c, "rujukan")
+	if err != nil {
+		return err
 	}
 	r, err := s.db.ReferralLetter(c.UserContext(), id)
 	if errors.Is(err, storage.ErrNotFound) {

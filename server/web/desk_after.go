@@ -98,9 +98,9 @@ func (s *Server) requestLegalisation(c *fiber.Ctx) error {
 
 // legalisationStep signs or hands over the legalisation request of the :id parameter.
 func (s *Server) legalisationStep(c *fiber.Ctx, do func(id, userID int64) error) error {
-	id, err := strconv.ParseInt(c.Params("legalisir"), 10, 64)
-	if err != nil || id <= 0 {
-		return fiber.ErrNotFound
+	id, err := pathParamID(c, "legalisir")
+	if err != nil {
+		return err
 	}
 	appID, err := s.db.LegalisationApplication(c.UserContext(), id)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -364,9 +364,9 @@ func (s *Server) addDisposition(c *fiber.Ctx) error {
 }
 
 func (s *Server) revokeDisposition(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("disposisi"), 10, 64)
-	if err != nil || id <= 0 {
-		return fiber.ErrNotFound
+	id, err := pathParamID(c, "disposisi")
+	if err != nil {
+		return err
 	}
 	if err := s.db.RevokeDisposition(c.UserContext(), id, officerOf(c).ID); err != nil {
 		if errors.Is(err, storage.ErrStateChanged) {

@@ -20,14 +20,6 @@ func cardURL(id int64) string { return "/petugas/kartu/" + strconv.FormatInt(id,
 
 func visitURL(id int64) string { return "/petugas/layanan/" + strconv.FormatInt(id, 10) }
 
-func pathParamID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
-
 // cardParam loads the card named by :card with its life.
 func (s *Server) cardParam(c *fiber.Ctx) (*storage.CardLife, error) {
 	id, err := pathParamID(c, "card")

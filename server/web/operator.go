@@ -163,8 +163,11 @@ func (s *Server) printFragment(c *fiber.Ctx) error {
 
 func (s *Server) printEvents(c *fiber.Ctx) error { return s.stream(c) }
 
-func pathID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+func pathID(c *fiber.Ctx) (int64, error) { return pathParamID(c, "id") }
+
+// pathParamID reads the route parameter name as a row id; anything else is "not found".
+func pathParamID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, fiber.ErrNotFound
 	}

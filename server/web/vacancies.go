@@ -100,9 +100,9 @@ func (s *Server) createVacancy(c *fiber.Ctx) error {
 
 // vacancyID reads the :id parameter and loads the vacancy.
 func (s *Server) vacancyID(c *fiber.Ctx) (*domain.Vacancy, error) {
-	id, err := strconv.ParseInt(c.Params("lowongan"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, fiber.ErrNotFound
+	id, err := pathParamID(c, "lowongan")
+	if err != nil {
+		return nil, err
 	}
 	v, err := s.db.Vacancy(c.UserContext(), id)
 	if errors.Is(err, storage.ErrNotFound) {
