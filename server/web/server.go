@@ -13,13 +13,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
-	"github.com/gofiber/template/html/v2"
+	"github.com/valyala/fasthttp"
 
 	"ak1/server/card"
 	"ak1/server/domain"
 	"ak1/server/storage"
 	"ak1/static"
-	"ak1/views"
 )
 
 // Options are what the web layer needs from configuration.
@@ -77,11 +76,10 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	}
 	s := &Server{db: db, log: log, opts: opts, now: now, printSignal: newPrintSignal()}
 	s.initDesk()
-	engine := html.NewFileSystem(http.FS(views.FS), ".html")
-	engine.AddFuncMap(templateFuncs())
-	engine.AddFunc("dateSelect", s.newDateSelect) // needs the server's clock for its years
+	funcs := templateFuncs()
+	funcs["dateSelect"] = s.newDateSelect // needs the server's clock for its years
 	app := fiber.New(fiber.Config{
-		Views:                 engine,
+		Views:                 newPageViews(funcs),
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		BodyLimit:             8 << 20, // photos come later; the kiosk forms are a few kB
@@ -119,7 +117,18 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	app.Get("/cek/:token/foto", cardLimit, s.publicCheckPhoto)
 	s.kioskServiceRoutes(app)
 	s.registerDesk(app)
+	prepareRenderer(app)
 	return app
+}
+
+// prepareRenderer renders once before the server takes requests. Fiber builds its list of
+// view prefixes on the first Render without a lock, so two first requests rendering at the
+// same moment race (seen by the race detector); afterwards Render only reads that list.
+func prepareRenderer(app *fiber.App) {
+	c := app.AcquireCtx(&fasthttp.RequestCtx{})
+	defer app.ReleaseCtx(c)
+	// The list is built before the template runs; the page itself is thrown away.
+	_ = c.Render("partials/alert", fiber.Map{"Message": ""})
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {
