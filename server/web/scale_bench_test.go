@@ -347,6 +347,9 @@ func scaleDatabase(b *testing.B, n int) (string, scaleFacts) {
 	return dir, facts
 }
 
+// copyFile copies the database and writes it to disk before the server opens it: otherwise the
+// server's first checkpoint, which syncs the file, waits for the gigabytes the copy left in the
+// page cache (measured: a kiosk submission of 1.1 s at 1,000,000 applications, none without).
 func copyFile(from, to string) error {
 	in, err := os.Open(from)
 	if err != nil {
@@ -358,6 +361,10 @@ func copyFile(from, to string) error {
 		return err
 	}
 	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
 		out.Close()
 		return err
 	}
