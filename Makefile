@@ -2,7 +2,7 @@
 GO       ?= go
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test deps cups vet fmt-check unit fuzz bench bench-card bench-storage bench-load bench-latency bench-go bench-scale agent-latency clean
+.PHONY: all build run test deps cups vet fmt-check unit fuzz bench bench-card bench-storage bench-load bench-latency bench-ipk bench-go bench-scale agent-latency clean
 
 all: build
 
@@ -39,6 +39,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParseNIK$$' -fuzztime=200000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzFormDecode$$' -fuzztime=25000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzParsePrintOptions$$' -fuzztime=150000x ./server/domain
+	$(GO) test -run='^$$' -fuzz='^FuzzParseFigure$$' -fuzztime=50000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzKioskHolderInput$$' -fuzztime=50000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=150000x ./server/card
 	$(GO) test -run='^$$' -fuzz='^FuzzPhotoHeader$$' -fuzztime=20000x ./server/web
@@ -50,7 +51,7 @@ test: deps cups vet fmt-check unit fuzz
 # on 2 cores). Each piece appends rows (what, figure, aim, command, conditions) to $(BENCH_ROWS);
 # another measurement joins with its own target and BENCH_PIECES += its-target.
 BENCH_ROWS   := bin/bench/rows.tsv
-BENCH_PIECES := bench-card bench-storage bench-load bench-latency
+BENCH_PIECES := bench-card bench-storage bench-load bench-latency bench-ipk
 BENCHTABLE   := $(GO) run ./server/internal/benchtable
 
 bench:
@@ -80,6 +81,18 @@ bench-storage:
 		-cmd "go test -run='^\$$' -bench='^BenchmarkSubmitApplication\$$' -benchtime=3000x -count=3 ./server/storage" \
 		-cond "SQLite file (WAL, synchronous=NORMAL), 8 goroutines submitting at once" \
 		'BenchmarkSubmitApplication|submissions/s|kiosk submissions into SQLite|'
+
+# The monthly IPK report over 1,000,000 applications; generating them takes about 3 minutes.
+bench-ipk:
+	@mkdir -p bin/bench
+	$(GO) test -run='^$$' -bench='^BenchmarkIPKMonth$$' -benchtime=5x -timeout 30m ./server/storage > bin/bench/ipk.txt; \
+		status=$$?; cat bin/bench/ipk.txt; exit $$status
+	@$(BENCHTABLE) gobench -rows $(BENCH_ROWS) -in bin/bench/ipk.txt \
+		-cmd "go test -run='^\$$' -bench='^BenchmarkIPKMonth\$$' -benchtime=5x ./server/storage" \
+		-cond "1,000,000 applications registered 2019–2026 through the production triggers (147,000 still registered in the month), SQLite file" \
+		'BenchmarkIPKMonth/report|ns/op|IPK report of a month (III/1–III/8) over 1,000,000 applications|< 2 s' \
+		'BenchmarkIPKMonth/report|cpu-ms/op|IPK report of a month: CPU time (counts no wait for a busy core)|' \
+		'BenchmarkIPKMonth/people|ns/op|people behind the largest IPK figure (147,000), first page|'
 
 bench-load:
 	@mkdir -p bin/bench

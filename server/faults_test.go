@@ -141,6 +141,10 @@ func TestFullDisk(t *testing.T) {
 		t.Errorf("the message replaced the screen instead of filling its alert area:\n%.800s", body)
 	}
 	t.Logf("disk full after %d submissions; message: %d %s", len(acks), status, strings.Join(strings.Fields(stripTags(body)), " "))
+	// The server's log reaches the test through a pipe, a moment after the answer.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(srv.logs.String(), "full") && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if !strings.Contains(srv.logs.String(), "full") {
 		t.Errorf("the server log does not say the disk is full:\n%s", tail(srv.logs.String(), 2000))
 	}

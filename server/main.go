@@ -35,6 +35,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return stationCommand(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		return userCommand(ctx, rest, getenv, os.Stdin, stdout, stderr)
+	case "report":
+		return reportCommand(ctx, rest, getenv, stdout, stderr)
 	case "tls":
 		return tlsCommand(rest, stdout, stderr)
 	case "backup":
@@ -42,6 +44,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "restore":
 		return restoreCommand(ctx, rest, getenv, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, user, station, demo, tls, backup, restore)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, user, station, report, demo, tls, backup, restore)", cmd)
 	}
 }

@@ -78,7 +78,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	app := web.New(db, log, web.Options{PublicURL: cfg.PublicURL, MinAge: cfg.MinAge, CSRFKey: csrfKey,
 		KioskIdle: cfg.KioskIdle, KioskWarn: cfg.KioskWarn, Signer: signer, RegNoPattern: cfg.RegNoPattern,
-		SecureCookies: cfg.Secure()}, time.Now)
+		SecureCookies: cfg.Secure(), Report: cfg.IPK}, time.Now)
 
 	ln, err := listen(cfg, log)
 	if err != nil {
@@ -104,6 +104,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return db.SweepSignInAttempts(ctx, time.Now().Add(-max(domain.AccountSignInLimit.Forget, domain.AddressSignInLimit.Forget)))
 	})
 	go every(ctx, log, time.Hour, "sweep lapsed cards", db.SweepLapsed)
+	go every(ctx, log, time.Hour, "close vacancies past their closing date", func(ctx context.Context) (int64, error) {
+		n, err := db.ExpireVacancies(ctx)
+		return int64(n), err
+	})
 	go every(ctx, log, 30*time.Second, "expire print leases", func(ctx context.Context) (int64, error) {
 		n, err := db.ExpireLeases(ctx)
 		return int64(n), err

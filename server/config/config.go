@@ -31,6 +31,9 @@ type Config struct {
 	// -report-grace-days: the window around each six-monthly report's due date (local practice;
 	// default 30 days before and 30 after, after which the card lapses).
 	ReportRules domain.ReportRules
+	// IPK is AK1_IPK_QUARTERLY, -ipk-quarterly: the IPK tables counted per quarter (local practice;
+	// default III/3,III/5,III/6; "-" for none).
+	IPK domain.ReportSettings
 	// TLSCert and TLSKey are AK1_TLS_CERT / -tls-cert and AK1_TLS_KEY / -tls-key: PEM files of the
 	// server certificate (chain) and its key. Set both and the server speaks HTTPS only.
 	TLSCert, TLSKey string
@@ -57,7 +60,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		return fallback
 	}
 	var c Config
-	var minAge, demo, idle, warn, early, grace string
+	var minAge, demo, idle, warn, early, grace, quarterly string
 	fs.StringVar(&c.Addr, "addr", def("AK1_ADDR", ":8080"), "listen address (AK1_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", def("AK1_DATA_DIR", "./data"), "folder for the database and keys (AK1_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", def("AK1_PUBLIC_URL", ""), "public address printed in QR codes (AK1_PUBLIC_URL; default: this machine at the port of AK1_ADDR)")
@@ -70,6 +73,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		"days before a six-monthly report's due date from which it is accepted (AK1_REPORT_EARLY_DAYS)")
 	fs.StringVar(&grace, "report-grace-days", def("AK1_REPORT_GRACE_DAYS", strconv.Itoa(domain.DefaultReportRules.Grace)),
 		"days after a report's due date on which a card still without it lapses (AK1_REPORT_GRACE_DAYS)")
+	fs.StringVar(&quarterly, "ipk-quarterly", def("AK1_IPK_QUARTERLY", strings.Join(domain.DefaultQuarterly, ",")),
+		"IPK tables counted per quarter, comma separated, or - for none (AK1_IPK_QUARTERLY)")
 	fs.StringVar(&c.TLSCert, "tls-cert", def("AK1_TLS_CERT", ""), "PEM certificate (chain) for HTTPS; with -tls-key (AK1_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", def("AK1_TLS_KEY", ""), "PEM private key for HTTPS (AK1_TLS_KEY)")
 	fs.StringVar(&c.HTTPRedirectAddr, "http-redirect-addr", def("AK1_HTTP_REDIRECT_ADDR", ""), "optional plain-HTTP address that only redirects to the https public address, e.g. :80 (AK1_HTTP_REDIRECT_ADDR)")
@@ -125,6 +130,9 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		problems = append(problems, fmt.Errorf("AK1_REPORT_EARLY_DAYS %q, AK1_REPORT_GRACE_DAYS %q: expected whole numbers of days", early, grace))
 	} else if err := c.ReportRules.Check(); err != nil {
 		problems = append(problems, fmt.Errorf("AK1_REPORT_EARLY_DAYS, AK1_REPORT_GRACE_DAYS: %w", err))
+	}
+	if c.IPK.Quarterly, err = domain.ParseQuarterly(quarterly); err != nil {
+		problems = append(problems, fmt.Errorf("AK1_IPK_QUARTERLY: %w", err))
 	}
 	if err := domain.CheckRegNoPattern(c.RegNoPattern); err != nil {
 		problems = append(problems, fmt.Errorf("AK1_REGNO_PATTERN: %w", err))

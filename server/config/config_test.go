@@ -2,6 +2,7 @@ package config
 
 import (
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +19,8 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	want := Config{Addr: ":8080", DataDir: "./data", PublicURL: "http://localhost:8080", MinAge: 18,
 		KioskIdle: 60 * time.Second, KioskWarn: 20 * time.Second, RegNoPattern: "5171 DDMMYY NNNNNN",
-		ReportRules: domain.ReportRules{Early: 30, Grace: 30}}
-	if c != want {
+		ReportRules: domain.ReportRules{Early: 30, Grace: 30}, IPK: domain.ReportSettings{Quarterly: []string{"III/3", "III/5", "III/6"}}}
+	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("defaults = %+v, want %+v", c, want)
 	}
 }
@@ -52,6 +53,7 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		{map[string]string{"AK1_REPORT_GRACE_DAYS": "0"}, "AK1_REPORT_GRACE_DAYS"},
 		{map[string]string{"AK1_REPORT_EARLY_DAYS": "sebulan"}, "AK1_REPORT_EARLY_DAYS"},
 		{map[string]string{"AK1_REPORT_EARLY_DAYS": "120"}, "AK1_REPORT_EARLY_DAYS"},
+		{map[string]string{"AK1_IPK_QUARTERLY": "III/3,III/9"}, "AK1_IPK_QUARTERLY"},
 		{map[string]string{"AK1_TLS_CERT": "server.pem"}, "AK1_TLS_KEY"},
 		{map[string]string{"AK1_TLS_CERT": "server.pem", "AK1_TLS_KEY": "server-key.pem"}, "AK1_PUBLIC_URL"},
 		{map[string]string{"AK1_HTTP_REDIRECT_ADDR": "80", "AK1_PUBLIC_URL": "https://ak1.lan"}, "AK1_HTTP_REDIRECT_ADDR"},
@@ -62,6 +64,15 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		_, err := Load(nil, env(tt.env), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v: error %v, want one naming %s", tt.env, err, tt.want)
+		}
+	}
+}
+
+func TestIPKQuarterlySetting(t *testing.T) {
+	for in, want := range map[string][]string{"-": {}, "III/2, iii/3": {"III/2", "III/3"}} {
+		c, err := Load([]string{"-ipk-quarterly", in}, env(nil), io.Discard)
+		if err != nil || !reflect.DeepEqual(c.IPK.Quarterly, want) {
+			t.Errorf("-ipk-quarterly %q = %v, %v", in, c.IPK.Quarterly, err)
 		}
 	}
 }

@@ -108,8 +108,9 @@ var (
 )
 
 type codeTable struct {
-	byCode  map[string]EducationCode
-	byLevel map[string][]EducationCode // codes (no group headings) in code order
+	byCode   map[string]EducationCode
+	byLevel  map[string][]EducationCode // codes (no group headings) in code order
+	headings []EducationCode            // the group headings (1000 SEKOLAH DASAR …) in code order
 }
 
 var educationCodes = sync.OnceValue(func() codeTable {
@@ -120,7 +121,8 @@ var educationCodes = sync.OnceValue(func() codeTable {
 	t := codeTable{byCode: map[string]EducationCode{}, byLevel: map[string][]EducationCode{}}
 	for _, r := range recs[1:] { // the first record is the header
 		if r[3] == "1" {
-			continue // a group heading such as 6000 SARJANA (S1)
+			t.headings = append(t.headings, EducationCode{Code: r[0], Level: r[1], Name: r[2]}) // such as 6000 SARJANA (S1)
+			continue
 		}
 		if len(r[0]) != 4 {
 			panic(fmt.Sprintf("ipk-pendidikan.csv: code %q is not 4 digits", r[0]))
@@ -129,6 +131,7 @@ var educationCodes = sync.OnceValue(func() codeTable {
 		t.byCode[c.Code] = c
 		t.byLevel[c.Level] = append(t.byLevel[c.Level], c)
 	}
+	sort.Slice(t.headings, func(i, j int) bool { return t.headings[i].Code < t.headings[j].Code })
 	for _, list := range t.byLevel {
 		sort.Slice(list, func(i, j int) bool { return list[i].Code < list[j].Code })
 	}

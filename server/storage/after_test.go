@@ -153,12 +153,12 @@ func TestAfterPrintLifecycle(t *testing.T) {
 	if err := db.HandOver(ctx, appID, pengantar, ""); err != nil {
 		t.Fatal(err)
 	}
-	book, err := db.HandOverBook(ctx, "2026-03-10", pengantar)
+	book, err := db.HandOverBook(ctx, "2026-03-10", "2026-03-10", pengantar)
 	if err != nil || len(book) != 1 || book[0].ReceivedBy != "I Wayan Sudarma" || book[0].RegNumber != "5171 100326 000001" ||
 		!book[0].At.Equal(morning.Add(9*time.Minute)) {
 		t.Fatalf("Buku Penyerahan %+v, %v", book, err)
 	}
-	if other, _ := db.HandOverBook(ctx, "2026-03-10", petugas); len(other) != 0 {
+	if other, _ := db.HandOverBook(ctx, "2026-03-10", "2026-03-10", petugas); len(other) != 0 {
 		t.Fatalf("book filtered by another officer: %+v", other)
 	}
 	if _, err := db.RequestLegalisation(ctx, appID, petugas, 0); !isNotReady(err) {
@@ -180,7 +180,7 @@ func TestAfterPrintLifecycle(t *testing.T) {
 	if err := db.HandOverLegalisation(ctx, leg, petugas); err != nil {
 		t.Fatal(err)
 	}
-	reg, err := db.LegalisationRegister(ctx, "2026-03-10", pengantar)
+	reg, err := db.LegalisationRegister(ctx, "2026-03-10", "2026-03-10", pengantar)
 	if err != nil || len(reg) != 1 || reg[0].Number != "1/2026" || reg[0].Copies != 2 || reg[0].State != storage.LegalisationHandedOver ||
 		reg[0].SignedByNIP == "" || reg[0].Disposition {
 		t.Fatalf("legalisation register %+v, %v", reg, err)

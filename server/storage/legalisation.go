@@ -184,10 +184,10 @@ func (db *DB) LegalisationsWaiting(ctx context.Context, state LegalisationState)
 	return db.legalisations(ctx, `l.state = ?`, string(state))
 }
 
-// LegalisationRegister returns the register of an office day; with officerID, only the requests that
-// officer took, signed or handed over.
-func (db *DB) LegalisationRegister(ctx context.Context, day string, officerID int64) ([]Legalisation, error) {
-	return db.legalisations(ctx, `l.day = ? AND (? = 0 OR ? IN (l.requested_by, l.signed_by, l.handed_by))`, day, officerID, officerID)
+// LegalisationRegister returns the register of the office days from through to (YYYY-MM-DD); with
+// officerID, only the requests that officer took, signed or handed over.
+func (db *DB) LegalisationRegister(ctx context.Context, from, to string, officerID int64) ([]Legalisation, error) {
+	return db.legalisations(ctx, `l.day BETWEEN ? AND ? AND (? = 0 OR ? IN (l.requested_by, l.signed_by, l.handed_by))`, from, to, officerID, officerID)
 }
 
 // LegalisationApplication returns the application a legalisation request belongs to, or ErrNotFound.

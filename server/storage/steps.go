@@ -400,11 +400,11 @@ func (db *DB) HandOverOf(ctx context.Context, appID int64) (*HandOverEntry, erro
 	return &list[0], nil
 }
 
-// HandOverBook returns the Buku Penyerahan AK/I of an office day in the order of hand-over; with
-// officerID, only the cards that officer handed over.
-func (db *DB) HandOverBook(ctx context.Context, day string, officerID int64) ([]HandOverEntry, error) {
-	rows, err := db.read.QueryContext(ctx, handOverSelect+` WHERE h.day = ? AND (? = 0 OR h.handed_by = ?) ORDER BY h.at, h.id`,
-		day, officerID, officerID)
+// HandOverBook returns the Buku Penyerahan AK/I of the office days from through to (YYYY-MM-DD) in
+// the order of hand-over; with officerID, only the cards that officer handed over.
+func (db *DB) HandOverBook(ctx context.Context, from, to string, officerID int64) ([]HandOverEntry, error) {
+	rows, err := db.read.QueryContext(ctx, handOverSelect+` WHERE h.day BETWEEN ? AND ? AND (? = 0 OR h.handed_by = ?) ORDER BY h.at, h.id`,
+		from, to, officerID, officerID)
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,10 @@ func (s *Server) deskRoutes() []deskRoute {
 	admin := []domain.Role{domain.RoleAdmin}
 	printing := []domain.Role{domain.RoleOperator, domain.RoleAdmin}
 	kasi := []domain.Role{domain.RoleKasi, domain.RoleAdmin}
+	// The IPK report: a Petugas or the admin makes it (SOP 18), the Kasi IPK alone approves it (SOP 19).
+	reports := []domain.Role{domain.RolePetugas, domain.RoleKasi, domain.RoleAdmin}
+	reportMakers := []domain.Role{domain.RolePetugas, domain.RoleAdmin}
+	reportApprover := []domain.Role{domain.RoleKasi}
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []deskRoute{
 		{get, "/petugas", watch, s.queuePage},
@@ -81,6 +85,9 @@ func (s *Server) deskRoutes() []deskRoute {
 		{get, "/petugas/rujukan/:rujukan", watch, s.referralLetter},
 		{get, "/petugas/penyerahan", watch, s.handOverBookPage},
 		{get, "/petugas/legalisir", watch, s.legalisationRegisterPage},
+		{get, "/petugas/buku-agenda", watch, s.agendaBookPage},
+		{get, "/petugas/ceklis", watch, s.checkListPage},
+		{get, "/petugas/register-lowongan", watch, s.vacancyRegisterPage},
 		{get, "/petugas/disposisi", kasi, s.dispositionPage},
 		{post, "/petugas/disposisi", kasi, s.addDisposition},
 		{post, "/petugas/disposisi/:disposisi/cabut", kasi, s.revokeDisposition},
@@ -118,6 +125,14 @@ func (s *Server) deskRoutes() []deskRoute {
 		{get, "/petugas/kartu/:card/perbaikan", desk, s.cardCorrectionForm},
 		{post, "/petugas/kartu/:card/perbaikan", desk, s.cardCorrectionSubmit},
 		{post, "/petugas/kartu/:card/kontak", desk, s.decideContact},
+		{get, "/petugas/laporan", reports, s.reportsPage},
+		{get, "/petugas/laporan/ipk/:bulan", reports, s.reportPage},
+		{get, "/petugas/laporan/ipk/:bulan/orang", reports, s.reportPeople},
+		{get, "/petugas/laporan/ipk/:bulan/xlsx", reports, s.reportFile(storage.FormatXLSX)},
+		{get, "/petugas/laporan/ipk/:bulan/pdf", reports, s.reportFile(storage.FormatPDF)},
+		{post, "/petugas/laporan/ipk/:bulan/ajukan", reportMakers, s.submitReport},
+		{post, "/petugas/laporan/ipk/:bulan/setujui", reportApprover, s.approveReport},
+		{get, "/petugas/waktu-layanan", kasi, s.serviceTimesPage},
 	}
 }
 

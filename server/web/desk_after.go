@@ -196,11 +196,12 @@ type workList struct {
 	Key, Title, Hint string
 	Apps             []workItem
 	Legalisations    []storage.Legalisation
-	Action           string // sign, legal-sign, legal-hand, open
+	Reports          []storage.IPKStatus // monthly IPK reports to submit or approve (ipk.go)
+	Action           string              // sign, legal-sign, legal-hand, open, report
 }
 
 // Count is how many items wait in the list.
-func (l workList) Count() int { return len(l.Apps) + len(l.Legalisations) }
+func (l workList) Count() int { return len(l.Apps) + len(l.Legalisations) + len(l.Reports) }
 
 type workItem struct {
 	storage.WaitingItem
@@ -267,6 +268,11 @@ func (s *Server) waitingWork(c *fiber.Ctx) ([]workList, error) {
 			"open", domain.StateChecked)); err != nil {
 			return nil, err
 		}
+	}
+	if reports, err := s.reportWork(c); err != nil {
+		return nil, err
+	} else if reports.Count() > 0 {
+		lists = append(lists, reports)
 	}
 	// Pengantar Kerja's lists first: the signature is what holds people at the desk.
 	if o.Role == domain.RolePetugas {
@@ -372,65 +378,52 @@ func (s *Server) revokeDisposition(c *fiber.Ctx) error {
 	return c.Redirect("/petugas/disposisi", fiber.StatusSeeOther)
 }
 
-// registerFilter reads a register's day (default today) and officer (0: all) from the query.
-func (s *Server) registerFilter(c *fiber.Ctx) (string, int64, []domain.Officer, error) {
-	day := c.Query("hari")
-	if _, err := time.Parse("2006-01-02", day); err != nil {
-		day = domain.OfficeDay(s.now())
-	}
-	officer, _ := strconv.ParseInt(c.Query("petugas"), 10, 64)
-	users, err := s.db.Users(c.UserContext(), "")
-	var officers []domain.Officer
-	for _, u := range users {
-		if u.Role != domain.RoleOperator {
-			officers = append(officers, u)
-		}
-	}
-	return day, max(officer, 0), officers, err
-}
-
-func (s *Server) registerPage(c *fiber.Ctx, title, nav, tmpl string, rows any, day string, officer int64, officers []domain.Officer) error {
-	p := s.deskPage(c, title, nav)
-	p.Data["Action"] = c.Path()
-	d, _ := time.Parse("2006-01-02", day)
-	p.Data["Rows"] = rows
-	p.Data["Day"] = day
-	p.Data["DayText"] = domain.FormatDate(d)
-	p.Data["Officer"] = officer
-	p.Data["Officers"] = officers
-	for _, o := range officers {
-		if o.ID == officer {
-			p.Data["OfficerName"] = o.FullName
-		}
-	}
-	p.Data["Printed"] = waktu(s.now())
-	return c.Render(tmpl, p, "layouts/officer")
-}
-
-// handOverBookPage is the Buku Penyerahan AK/I of a day, A4 when printed.
+// handOverBookPage is the Buku Penyerahan AK/I of a period, A4 when printed, XLSX on request.
 func (s *Server) handOverBookPage(c *fiber.Ctx) error {
-	day, officer, officers, err := s.registerFilter(c)
+	q, err := s.registerFilter(c)
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.HandOverBook(c.UserContext(), day, officer)
+	rows, err := s.db.HandOverBook(c.UserContext(), q.from(), q.to(), q.Officer)
 	if err != nil {
 		return err
 	}
-	return s.registerPage(c, "Buku Penyerahan AK/I", "buku", "desk/handover-book", rows, day, officer, officers)
+	reg := &domain.Register{Title: "BUKU PENYERAHAN KARTU AK/I", Lines: q.lines("diserahkan oleh"),
+		Columns: []string{"No.", "Tanggal, jam", "Nomor pendaftaran AK/I", "NIK", "Nama pemegang", "Diterima oleh", "Diserahkan oleh", "NIP"}}
+	for i, e := range rows {
+		reg.Rows = append(reg.Rows, []string{strconv.Itoa(i + 1), waktu(e.At), e.RegNumber, e.NIK, e.HolderName, e.ReceivedBy, e.HandedBy, e.HandedByNIP})
+	}
+	return s.registerPage(c, "Buku Penyerahan AK/I", "desk/handover-book", rows, q, reg)
 }
 
-// legalisationRegisterPage is the legalisation register of a day, A4 when printed.
+// legalisationRegisterPage is the legalisation register of a period, A4 when printed, XLSX on request.
 func (s *Server) legalisationRegisterPage(c *fiber.Ctx) error {
-	day, officer, officers, err := s.registerFilter(c)
+	q, err := s.registerFilter(c)
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.LegalisationRegister(c.UserContext(), day, officer)
+	rows, err := s.db.LegalisationRegister(c.UserContext(), q.from(), q.to(), q.Officer)
 	if err != nil {
 		return err
 	}
-	return s.registerPage(c, "Register legalisir AK/I", "buku", "desk/legalisation-register", rows, day, officer, officers)
+	reg := &domain.Register{Title: "REGISTER LEGALISIR FOTOKOPI KARTU AK/I", Lines: q.lines("petugas"),
+		Columns: []string{"No. register", "Nomor pendaftaran AK/I", "Nama pemegang", "Lembar", "Diterima", "Petugas penerima", "Disahkan oleh",
+			"NIP", "Disposisi", "Diserahkan", "Petugas penyerah"}}
+	for _, l := range rows {
+		signed, handed, disp := "", "", ""
+		if l.SignedBy != "" {
+			signed = waktu(l.SignedAt)
+		}
+		if l.HandedBy != "" {
+			handed = waktu(l.HandedAt)
+		}
+		if l.Disposition {
+			disp = "ya"
+		}
+		reg.Rows = append(reg.Rows, []string{l.Number, l.RegNumber, l.HolderName, strconv.Itoa(l.Copies), waktu(l.RequestedAt), l.RequestedBy,
+			strings.TrimSpace(l.SignedBy + " " + signed), l.SignedByNIP, disp, handed, l.HandedBy})
+	}
+	return s.registerPage(c, "Register legalisir AK/I", "desk/legalisation-register", rows, q, reg)
 }
 
 // waktu is a moment as the office reads it: "27 November 2026 09.15 WITA".

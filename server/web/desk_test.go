@@ -178,7 +178,7 @@ func TestDeskRoutesByRole(t *testing.T) {
 	for _, rt := range routes {
 		path := strings.NewReplacer(":id", strconv.FormatInt(app.ID, 10), ":face", "1", ":lowongan", fx.vacancy,
 			":rujukan", fx.referral, ":legalisir", fx.legalisation, ":disposisi", fx.disposition,
-			":card", strconv.FormatInt(card.CardID, 10), ":visit", strconv.FormatInt(visit.ID, 10)).Replace(rt.Path)
+			":card", strconv.FormatInt(card.CardID, 10), ":visit", strconv.FormatInt(visit.ID, 10), ":bulan", "2026-10").Replace(rt.Path)
 		allowed := map[domain.Role]bool{}
 		for _, r := range rt.Roles {
 			allowed[r] = true

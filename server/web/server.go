@@ -43,6 +43,9 @@ type Options struct {
 	SessionMax   time.Duration // and after this long in any case (default 10 h)
 	LoginDelay   time.Duration // the first sign-in wait past the free attempts; it doubles per attempt (default 1 s)
 
+	// Report says which IPK tables are counted per quarter; zero means domain.DefaultReportSettings.
+	Report domain.ReportSettings
+
 	// RequestTimeout bounds the queries of one request (default RequestTimeoutDefault).
 	RequestTimeout time.Duration
 }
@@ -260,7 +263,11 @@ func templateFuncs() template.FuncMap {
 			return code + " · " + domain.LabelOf(domain.KBLISections, code)
 		},
 		"eduCode": domain.EducationCodeLabel,
-		"waktu":   waktu,
-		"jam":     func(t time.Time) string { return t.In(domain.OfficeZone).Format("15.04") },
+		// figureURL is the people page of a report figure; the query is the report's own encoding
+		// (domain.Figure.Query), already escaped.
+		"figureURL": func(base, query string) template.URL { return template.URL(base + "?" + query) },
+		"menit":     minutes,
+		"waktu":     waktu,
+		"jam":       func(t time.Time) string { return t.In(domain.OfficeZone).Format("15.04") },
 	}
 }
