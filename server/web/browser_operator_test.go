@@ -102,9 +102,9 @@ func TestOperatorPage(t *testing.T) {
 	testbrowser.WaitAcrossReload(t, ctx, "retried", `document.querySelector('tr[data-job="`+failedID+`"] [data-job-state]')?.dataset.jobState === "queued"`)
 
 	// Reprint the confirmed card: it needs a reason, voids the old card and queues a new serial.
-	// The live refresh of the retry comes once its burst window has passed: wait for it, or it may
-	// replace the row under the tap.
-	testbrowser.Step(t, ctx, "open reprint", chromedp.Sleep(2*coalesceWindow), testbrowser.HTMXSettled(), chromedp.Click(`tr[data-job="`+unknownID+`"] details.reprint summary`),
+	// The live refresh of the retry may replace the row at any moment: tap in one step (an open
+	// form then holds further refreshes off).
+	testbrowser.Step(t, ctx, "open reprint", testbrowser.HTMXSettled(), testbrowser.ClickLive(`tr[data-job="`+unknownID+`"] details.reprint summary`),
 		chromedp.WaitVisible(`tr[data-job="`+unknownID+`"] select[name=alasan]`))
 	testbrowser.Screenshot(t, ctx, "operator-02-reprint")
 	testbrowser.Step(t, ctx, "reprint", chromedp.SetValue(`tr[data-job="`+unknownID+`"] select[name=alasan]`, "Kartu rusak atau cacat cetak"),
@@ -119,7 +119,7 @@ func TestOperatorPage(t *testing.T) {
 	// Print options for this station's card printer: a wrong line is refused with the line named and
 	// the text kept; a right one is stored for the agent's next heartbeat.
 	stationSel := `[data-station="` + strconv.FormatInt(station, 10) + `"]`
-	testbrowser.Step(t, ctx, "open print options", chromedp.Sleep(2*coalesceWindow), testbrowser.HTMXSettled(), chromedp.Click(stationSel+` details.options summary`),
+	testbrowser.Step(t, ctx, "open print options", testbrowser.HTMXSettled(), testbrowser.ClickLive(stationSel+` details.options summary`),
 		chromedp.WaitVisible(stationSel+` textarea[name=pilihan]`),
 		chromedp.SetValue(stationSel+` textarea[name=pilihan]`, "sides=two-sided-long-edge\nPageSize Custom"),
 		chromedp.Click(stationSel+` [data-save-options]`), chromedp.WaitVisible(`#pesan-galat .alert`))

@@ -78,7 +78,7 @@ func guessInParallel(t *testing.T, c *client, username string, passwords []strin
 // compared (422); all others are refused (429). Today's in-memory throttle counted a guess only
 // after comparing it, so guesses sent together were all compared (422).
 func TestSignInParallelGuesses(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := newTestServer(t, slowMachine)
 	addOfficerFullCost(t, srv, "petugas")
 	c := newClient(t, srv.URL)
 	c.http.Timeout = 2 * time.Minute // production-cost comparisons under -race on a busy machine take seconds each
@@ -102,7 +102,7 @@ func TestSignInParallelGuesses(t *testing.T) {
 // do not sign in: once the guesses before it are counted, the right password waits like any other.
 // Today's throttle counted a failure only after the comparison, so it let the right one in.
 func TestSignInParallelRightPasswordLast(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := newTestServer(t, slowMachine)
 	ctx := context.Background()
 	pw := addOfficerFullCost(t, srv, "petugas")
 	c := newClient(t, srv.URL)
@@ -161,7 +161,7 @@ func TestSignInParallelRightPasswordLast(t *testing.T) {
 // refusal says how long, a success clears the account's count, and many failures from one address
 // over several accounts make that address wait too.
 func TestSignInWaitsGrow(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := newTestServer(t, slowMachine)
 	_, pw := addOfficer(t, srv, "petugas", domain.RolePetugas)
 	c := newClient(t, srv.URL)
 	c.http.Timeout = 2 * time.Minute // production-cost comparisons under -race on a busy machine take seconds each
@@ -258,7 +258,7 @@ func TestSignInLimitSurvivesRestart(t *testing.T) {
 // TestSignInUnlockByAdmin: an admin clears an officer's count from the users page (CSRF-protected,
 // audited) and the officer signs in at once.
 func TestSignInUnlockByAdmin(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := newTestServer(t, slowMachine)
 	ctx := context.Background()
 	petugasID, pw := addOfficer(t, srv, "petugas", domain.RolePetugas)
 	_, adminPW := addOfficer(t, srv, "admin", domain.RoleAdmin)
@@ -297,3 +297,8 @@ func TestSignInUnlockByAdmin(t *testing.T) {
 		t.Fatalf("unlock of an unknown user: %d, want 404", code)
 	}
 }
+
+// slowMachine lets requests wait for their production-cost password comparison: under -race on
+// a busy 2-core machine a queue of them takes longer than the default 10 s request deadline,
+// which answered 503 instead of the 422 or 429 these tests count.
+var slowMachine = Options{RequestTimeout: 2 * time.Minute}

@@ -3,9 +3,11 @@ package testbrowser
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +141,17 @@ func WaitAcrossReload(t testing.TB, ctx context.Context, what, expr string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s: %s never became true (last error %v)", what, expr, last)
+}
+
+// ClickLive clicks the element the selector finds at that moment, in one step inside the page.
+// A live-refreshed region may replace its rows between chromedp finding a node and clicking it
+// ("Could not find node with given id"); a person's tap has no such gap.
+func ClickLive(selector string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		found, err := chromedp.Evaluate[bool](`(function(){ const el = document.querySelector(`+strconv.Quote(selector)+`); if (!el) return false; el.click(); return true; })()`)(ctx, t)
+		if err == nil && !found {
+			err = fmt.Errorf("no element %s to click", selector)
+		}
+		return err
+	})
 }
