@@ -486,7 +486,15 @@ func (db *DB) placeCard(ctx context.Context, tx *sql.Tx, now time.Time, cardID i
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ApplicationID, eventID, p.Employer, p.Sector, p.EmployerType,
 		p.Position, p.KBJI, start.Format(dayFormat), p.Location, p.Place, p.Type(), number, referral, source, visit, user,
 		domain.Day(now).Format(dayFormat), formatTime(now))
-	return err
+	if err != nil {
+		return err
+	}
+	// Placed through the office's referral: the vacancy it was for has one place fewer open (IPK
+	// III/1 part II and III/4–III/6 count it filled on this day).
+	if id, ok := referral.(int64); ok {
+		return fillFromPlacement(ctx, tx, now, id, userID, actor, "kartu "+c.RegNumber+", surat pengantar "+number)
+	}
+	return nil
 }
 
 // placementReferral links a placement to the holder's referral (issue 9): the one the officer
