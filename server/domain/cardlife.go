@@ -259,3 +259,28 @@ var (
 	HolderCheckLimit   = SignInLimit{Free: 5, Unit: 30 * time.Second, Max: 30 * time.Minute, Forget: 2 * time.Hour}
 	HolderAddressLimit = SignInLimit{Free: 30, Unit: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
 )
+
+// HeldCard is a card of a person (by NIK) as the one-card rule sees it.
+type HeldCard struct {
+	ID        int64
+	RegNumber string
+	Facts     CardFacts
+}
+
+// CardInForce finds, among the cards a person holds, one that stops a new card from being issued
+// on day today: a card still in force, i.e. active by the rules (not past its two years, no report
+// missed), which the sweep may not have written yet. An expired, lapsed, voided or cancelled card
+// and a card whose holder was placed (sudah bekerja) do not stop a new card: the person registers
+// again. renews is the card a renewal application replaces (0 for a first card): issuing its
+// successor is what a renewal is for, so it does not count.
+func (r ReportRules) CardInForce(held []HeldCard, renews int64, today time.Time) (HeldCard, CardLife, bool) {
+	for _, c := range held {
+		if c.ID == renews && renews != 0 {
+			continue
+		}
+		if l := r.Life(c.Facts, today); l.State == CardActive {
+			return c, l, true
+		}
+	}
+	return HeldCard{}, CardLife{}, false
+}

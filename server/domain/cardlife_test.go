@@ -257,3 +257,48 @@ func FuzzKioskHolderInput(f *testing.F) {
 		}
 	})
 }
+
+// TestCardInForce: only a card still in force on the day stops a new card; a renewal is not
+// stopped by the card it renews.
+func TestCardInForce(t *testing.T) {
+	r := ReportRules{Early: 30, Grace: 30}
+	active := HeldCard{ID: 1, RegNumber: "5171 150126 000001", Facts: facts()} // registered 15 January 2026
+	withState := func(state string) HeldCard {
+		c := active
+		c.Facts.State, c.Facts.StateOn = state, date(2026, 3, 1)
+		return c
+	}
+	reported := active
+	reported.Facts.Reported = [Reports]time.Time{date(2026, 7, 15), date(2027, 1, 15), date(2027, 7, 15)}
+	other := HeldCard{ID: 2, RegNumber: "5171 010326 000009", Facts: CardFacts{State: CardActive, IssuedOn: date(2026, 3, 1), ValidUntil: date(2028, 3, 1)}}
+	tests := []struct {
+		name   string
+		held   []HeldCard
+		renews int64
+		today  time.Time
+		want   int64 // the card in force, 0 none
+	}{
+		{"no card", nil, 0, date(2026, 2, 1), 0},
+		{"active card", []HeldCard{active}, 0, date(2026, 2, 1), 1},
+		{"active card on its first report's last day", []HeldCard{active}, 0, date(2026, 8, 13), 1},
+		{"first report missed: lapsed the day after its last day", []HeldCard{active}, 0, date(2026, 8, 14), 0},
+		{"every report made: in force on its last valid day", []HeldCard{reported}, 0, date(2028, 1, 15), 1},
+		{"every report made: expired the day after", []HeldCard{reported}, 0, date(2028, 1, 16), 0},
+		{"voided", []HeldCard{withState(CardVoided)}, 0, date(2026, 4, 1), 0},
+		{"cancelled", []HeldCard{withState(CardCancelled)}, 0, date(2026, 4, 1), 0},
+		{"placed (sudah bekerja)", []HeldCard{withState(CardPlaced)}, 0, date(2026, 4, 1), 0},
+		{"lapsed as stored", []HeldCard{withState(CardLapsed)}, 0, date(2026, 4, 1), 0},
+		{"the renewal of the active card", []HeldCard{active}, 1, date(2026, 4, 1), 0},
+		{"a renewal of another card while one is in force", []HeldCard{active, other}, 1, date(2026, 4, 1), 2},
+		{"a voided card before the one in force", []HeldCard{withState(CardVoided), other}, 0, date(2026, 4, 1), 2},
+	}
+	for _, tt := range tests {
+		got, life, ok := r.CardInForce(tt.held, tt.renews, tt.today)
+		if ok != (tt.want != 0) || got.ID != tt.want {
+			t.Errorf("%s: card %d (in force %v), want %d", tt.name, got.ID, ok, tt.want)
+		}
+		if ok && life.State != CardActive {
+			t.Errorf("%s: life %s, want active", tt.name, life.State)
+		}
+	}
+}

@@ -64,7 +64,8 @@ func openStatesSQL() string {
 
 // SubmitApplication stores a checked form as a new application with the next queue ticket of the day,
 // and deletes the kiosk draft it came from (draftToken may be empty). When the NIK already has an
-// open application it creates nothing and returns that application with domain.ErrAlreadyOpen.
+// open application it creates nothing and returns that application with domain.ErrAlreadyOpen; when
+// it holds a card still in force it creates nothing and returns an *ActiveCardError naming the card.
 func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, actor, draftToken string) (*domain.Application, error) {
 	data, err := json.Marshal(f)
 	if err != nil {
@@ -83,6 +84,11 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		if valid, err := db.cardInForce(ctx, tx, now, f.NIK, 0); err != nil {
+			return err
+		} else if valid != nil {
+			return valid
 		}
 		var n int
 		err = tx.QueryRowContext(ctx, `INSERT INTO ticket_counters (day, prefix, last) VALUES (?, ?, 1)

@@ -486,7 +486,15 @@ func (db *DB) placeCard(ctx context.Context, tx *sql.Tx, now time.Time, cardID i
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ApplicationID, eventID, p.Employer, p.Sector, p.EmployerType,
 		p.Position, p.KBJI, start.Format(dayFormat), p.Location, p.Place, p.Type(), number, referral, source, visit, user,
 		domain.Day(now).Format(dayFormat), formatTime(now))
-	return err
+	if err != nil {
+		return err
+	}
+	// Placed through the office's referral: the vacancy it was for has one place fewer open (IPK
+	// III/1 part II and III/4–III/6 count it filled on this day).
+	if id, ok := referral.(int64); ok {
+		return fillFromPlacement(ctx, tx, now, id, userID, actor, "kartu "+c.RegNumber+", surat pengantar "+number)
+	}
+	return nil
 }
 
 // placementReferral links a placement to the holder's referral (issue 9): the one the officer
@@ -837,7 +845,9 @@ func newStatusCode(ctx context.Context, tx *sql.Tx) (string, error) {
 
 // CorrectCard corrects the data of an issued, active card: the Daftar Isian is changed (each field
 // logged with its old value), the card is voided and a new print of the same registration (next
-// serial, same dates, same reports) is queued, all in one transaction. It returns the new print job.
+// serial, same dates, same reports) is queued, all in one transaction. An application whose card
+// was already printed goes back to approved, so the new card is checked, signed and handed over
+// like the first. It returns the new print job.
 func (db *DB) CorrectCard(ctx context.Context, cardID, userID int64, f *domain.Form, changes []FieldChange) (int64, error) {
 	if len(changes) == 0 {
 		return 0, &domain.RuleError{Message: "Tidak ada data yang diubah."}
@@ -857,6 +867,10 @@ func (db *DB) CorrectCard(ctx context.Context, cardID, userID int64, f *domain.F
 		if err := db.ReportRules().CheckActive(facts, domain.Day(now), "diperbaiki"); err != nil {
 			return err
 		}
+		st, err := stateOf(ctx, tx, c.ApplicationID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, nik = ?, full_name = ?, birth_date = ?, sex = ?, updated_at = ?
 			WHERE id = ?`, string(data), f.NIK, f.FullName, birth.Format(dayFormat), f.Sex, formatTime(now), c.ApplicationID); err != nil {
 			return err
@@ -873,7 +887,15 @@ func (db *DB) CorrectCard(ctx context.Context, cardID, userID int64, f *domain.F
 			}
 		}
 		jobID, _, err = replaceCard(ctx, tx, now, c, actorOf(userID), userID, "perbaikan data: "+strings.Join(names, ", "))
-		return err
+		if err != nil || !inStates(st, domain.StatePrinted, domain.StateChecked, domain.StateSigned, domain.StateCounselled, domain.StateHandedOver) {
+			return err
+		}
+		// The new card comes out of the printer without the holder's signature or the Pengantar
+		// Kerja's signature and stamp: like a card the holder found wrong (SOP 8), the application
+		// goes back to approved, comes to printed when the card is out, and goes through the
+		// holder's check, the sign-off and the hand-over again (counselling given stays given).
+		return transition(ctx, tx, now, c.ApplicationID, st, domain.StateApproved, "", actorOf(userID), "card-correction-reprint",
+			"kartu dicetak ulang setelah perbaikan data: diperiksa pemegang, ditandatangani Pengantar Kerja dan diserahkan lagi")
 	})
 	return jobID, err
 }

@@ -24,11 +24,51 @@ var ErrRegNumberTaken = errors.New("registration number already used")
 // ErrNotPengantar is returned when the signer chosen for a manual card is not an active Pengantar Kerja.
 var ErrNotPengantar = errors.New("signer is not an active Pengantar Kerja")
 
-// ActiveCardError is returned when a manual card is entered for a NIK that already holds a card
-// still valid today.
+// ActiveCardError is returned when a new card would be issued (kiosk or desk application, a
+// manual card, an approval) to a NIK that already holds a card in force today
+// (domain.ReportRules.CardInForce). It names that card for the officer; the kiosk shows none of it.
 type ActiveCardError struct {
+	CardID     int64
 	RegNumber  string
+	State      string // the card's state as the rules derive it today: active
 	ValidUntil time.Time
+}
+
+// cardInForce returns an *ActiveCardError naming the card of the NIK that is in force on the office
+// day of now, other than the card renews (a renewal's own), or nil. Only cards stored as active can
+// be in force; each is judged by the card rules, so a card that lapsed unnoticed does not count.
+func (db *DB) cardInForce(ctx context.Context, q querier, now time.Time, nik string, renews int64) (*ActiveCardError, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id FROM cards c JOIN applications a ON a.id = c.application_id
+		WHERE a.nik = ? AND c.state = ? ORDER BY c.id`, nik, domain.CardActive)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	held := make([]domain.HeldCard, 0, len(ids))
+	for _, id := range ids {
+		c, f, err := cardFacts(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		held = append(held, domain.HeldCard{ID: c.ID, RegNumber: c.RegNumber, Facts: f})
+	}
+	card, life, ok := db.ReportRules().CardInForce(held, renews, domain.Day(now))
+	if !ok {
+		return nil, nil
+	}
+	return &ActiveCardError{CardID: card.ID, RegNumber: card.RegNumber, State: life.State, ValidUntil: life.ValidUntil}, nil
 }
 
 func (e *ActiveCardError) Error() string {
@@ -745,6 +785,17 @@ func (db *DB) Approve(ctx context.Context, a Approval) (*Approved, error) {
 				return &NotReadyError{"NIK tidak sesuai dengan tanggal lahir atau jenis kelamin: periksa KTP, lalu terima NIK dengan alasan atau koreksi data."}
 			}
 		}
+		// One card in force per NIK: the NIK may have been corrected since the application was made,
+		// or a card entered by hand meanwhile. A renewal's own old card does not count.
+		var renews sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT renews_card_id FROM applications WHERE id = ?`, a.ApplicationID).Scan(&renews); err != nil {
+			return err
+		}
+		if valid, err := db.cardInForce(ctx, tx, now, f.NIK, renews.Int64); err != nil {
+			return err
+		} else if valid != nil {
+			return valid
+		}
 		// The guarded transition first: of two officers approving at once, the second stops here.
 		if res, err := tx.ExecContext(ctx, `UPDATE applications SET state = ?, state_reason = '', updated_at = ? WHERE id = ? AND state = ?`,
 			string(domain.StateApproved), formatTime(now), a.ApplicationID, st); err != nil {
@@ -896,16 +947,10 @@ func (db *DB) EnterManualCard(ctx context.Context, m ManualCard) (int64, error) 
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		var valid ActiveCardError
-		var until string
-		err = tx.QueryRowContext(ctx, `SELECT c.reg_number, c.valid_until FROM cards c JOIN applications a ON a.id = c.application_id
-			WHERE a.nik = ? AND c.state = ? AND c.valid_until >= ? ORDER BY c.valid_until DESC LIMIT 1`,
-			m.Form.NIK, domain.CardActive, day).Scan(&valid.RegNumber, &until)
-		if err == nil {
-			valid.ValidUntil, _ = time.Parse("2006-01-02", until)
-			return &valid
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		if valid, err := db.cardInForce(ctx, tx, now, m.Form.NIK, 0); err != nil {
 			return err
+		} else if valid != nil {
+			return valid
 		}
 		var taken bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cards WHERE replace(reg_number, ' ', '') = ?)`,

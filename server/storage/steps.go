@@ -203,7 +203,14 @@ func (db *DB) SignOff(ctx context.Context, appID, signerID int64) error {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrStateChanged
 		}
-		return nil
+		// A card printed again after a correction: the counselling (SOP 12) was given with the first
+		// card and is not given twice; the new card goes on to its hand-over.
+		var counselled bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM counsellings WHERE application_id = ?)`, appID).Scan(&counselled); err != nil || !counselled {
+			return err
+		}
+		return transition(ctx, tx, now, appID, domain.StateSigned, domain.StateCounselled, "", actorOf(signerID), "counselled-before",
+			"bimbingan jabatan sudah diberikan dengan kartu sebelumnya")
 	})
 }
 
@@ -384,9 +391,10 @@ func scanHandOvers(rows *sql.Rows) ([]HandOverEntry, error) {
 	return out, rows.Err()
 }
 
-// HandOverOf returns the Buku Penyerahan entry of an application, or ErrNotFound.
+// HandOverOf returns the newest Buku Penyerahan entry of an application (its card in force was
+// handed over last), or ErrNotFound.
 func (db *DB) HandOverOf(ctx context.Context, appID int64) (*HandOverEntry, error) {
-	rows, err := db.read.QueryContext(ctx, handOverSelect+` WHERE h.application_id = ?`, appID)
+	rows, err := db.read.QueryContext(ctx, handOverSelect+` WHERE h.application_id = ? ORDER BY h.id DESC LIMIT 1`, appID)
 	if err != nil {
 		return nil, err
 	}

@@ -41,10 +41,16 @@ func scanVacancy(row interface{ Scan(...any) error }) (*domain.Vacancy, error) {
 // places by requested sex, and the classification of c.
 func vacancyEvent(ctx context.Context, tx *sql.Tx, at time.Time, vacancyID, userID int64, kind string, n domain.Counts,
 	c domain.Classification, reason, filledBy, detail string) error {
+	return referralVacancyEvent(ctx, tx, at, vacancyID, userID, kind, n, c, reason, filledBy, detail, 0)
+}
+
+// referralVacancyEvent is vacancyEvent for the places a referral's placement filled (referral 0: none).
+func referralVacancyEvent(ctx context.Context, tx *sql.Tx, at time.Time, vacancyID, userID int64, kind string, n domain.Counts,
+	c domain.Classification, reason, filledBy, detail string, referral int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO vacancy_events (vacancy_id, at, user_id, kind, l, p, any_sex, edu_level, edu_code, kbji, kbli,
-		employer_type, location, reason, filled_by, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		employer_type, location, reason, filled_by, detail, referral_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		vacancyID, formatTime(at), nullID(userID), kind, n.L, n.P, n.Any, c.EduLevel, c.EduCode, c.KBJI, c.KBLI, c.EmployerType,
-		c.Location, reason, filledBy, detail)
+		c.Location, reason, filledBy, detail, nullID(referral))
 	return err
 }
 
@@ -190,39 +196,91 @@ func (db *DB) FillVacancy(ctx context.Context, id, userID int64, seen int, fille
 		if err != nil {
 			return err
 		}
-		if !filled.Within(v.Open) {
-			return &NotReadyError{fmt.Sprintf("Yang terisi melebihi yang masih terbuka (%s): jumlah terisi dicatat menurut jenis kelamin yang diminta.", v.Open.SexLabel())}
-		}
-		left := v.Open.Minus(filled)
-		state := domain.VacancyOpen
-		if close || left.Total() == 0 {
-			state = domain.VacancyFilled
-		}
-		openAfter := left
-		if state != domain.VacancyOpen {
-			openAfter = domain.Counts{}
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE vacancies SET open_l = ?, open_p = ?, open_any = ?, state = ?, version = version + 1, updated_at = ?
-			WHERE id = ? AND state = ? AND version = ?`, openAfter.L, openAfter.P, openAfter.Any, string(state), formatTime(now),
-			id, string(domain.VacancyOpen), seen)
+		state, err := fillPlaces(ctx, tx, now, v, userID, filled, filledBy, close, 0)
 		if err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrVacancyChanged
-		}
-		c := v.Classification()
-		if err := vacancyEvent(ctx, tx, now, id, userID, "filled", filled, c, "terisi", filledBy, ""); err != nil {
-			return err
-		}
-		if state != domain.VacancyOpen && left.Total() > 0 {
-			if err := vacancyEvent(ctx, tx, now, id, userID, "removed", left, c, "ditutup, sisa tidak terisi", "", ""); err != nil {
-				return err
-			}
 		}
 		return auditNoApp(ctx, tx, now, actorOf(userID), "vacancy-fill", fmt.Sprintf("lowongan %d: terisi %s (%s); %s",
 			id, filled.SexLabel(), filledBy, state.Label()))
 	})
+}
+
+// fillPlaces takes filled places off the open vacancy v, as read in tx, with one guarded UPDATE (its
+// version grows, so a form made before is refused) and a dated 'filled' event naming the referral
+// when a placement filled them. With close, or when no place stays open, the vacancy closes as
+// filled and the places left are removed. It returns the vacancy's new state.
+func fillPlaces(ctx context.Context, tx *sql.Tx, now time.Time, v *domain.Vacancy, userID int64, filled domain.Counts, filledBy string,
+	close bool, referral int64) (domain.VacancyState, error) {
+	if !filled.Within(v.Open) {
+		return "", &NotReadyError{fmt.Sprintf("Yang terisi melebihi yang masih terbuka (%s): jumlah terisi dicatat menurut jenis kelamin yang diminta.", v.Open.SexLabel())}
+	}
+	left := v.Open.Minus(filled)
+	state := domain.VacancyOpen
+	if close || left.Total() == 0 {
+		state = domain.VacancyFilled
+	}
+	openAfter := left
+	if state != domain.VacancyOpen {
+		openAfter = domain.Counts{}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE vacancies SET open_l = ?, open_p = ?, open_any = ?, state = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND state = ? AND version = ?`, openAfter.L, openAfter.P, openAfter.Any, string(state), formatTime(now),
+		v.ID, string(domain.VacancyOpen), v.Version)
+	if err != nil {
+		return "", err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return "", ErrVacancyChanged
+	}
+	c := v.Classification()
+	if err := referralVacancyEvent(ctx, tx, now, v.ID, userID, "filled", filled, c, "terisi", filledBy, "", referral); err != nil {
+		return "", err
+	}
+	if state != domain.VacancyOpen && left.Total() > 0 {
+		if err := vacancyEvent(ctx, tx, now, v.ID, userID, "removed", left, c, "ditutup, sisa tidak terisi", "", ""); err != nil {
+			return "", err
+		}
+	}
+	return state, nil
+}
+
+// fillFromPlacement fills the place a placement through a referral took, in tx: one place of the
+// referral's vacancy, asked for the holder's sex or, failing that, for either sex. A referral fills
+// one place at most, so a placement recorded again counts nothing more. Nothing is filled when the
+// vacancy has closed or has no place left the holder could take: the placement stands, and the
+// vacancy's figures stay as the officers recorded them.
+func fillFromPlacement(ctx context.Context, tx *sql.Tx, now time.Time, referral, userID int64, actor, filledBy string) error {
+	var done bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM vacancy_events WHERE referral_id = ?)`, referral).Scan(&done); err != nil || done {
+		return err
+	}
+	var vacancyID int64
+	var sex string
+	if err := tx.QueryRowContext(ctx, `SELECT r.vacancy_id, a.sex FROM referrals r JOIN applications a ON a.id = r.application_id WHERE r.id = ?`,
+		referral).Scan(&vacancyID, &sex); err != nil {
+		return err
+	}
+	v, err := vacancyInTx(ctx, tx, vacancyID)
+	if err != nil || v.State != domain.VacancyOpen {
+		return err
+	}
+	var one domain.Counts
+	switch {
+	case sex == "L" && v.Open.L > 0:
+		one.L = 1
+	case sex == "P" && v.Open.P > 0:
+		one.P = 1
+	case v.Open.Any > 0:
+		one.Any = 1
+	default:
+		return nil
+	}
+	state, err := fillPlaces(ctx, tx, now, v, userID, one, filledBy, false, referral)
+	if err != nil {
+		return err
+	}
+	return auditNoApp(ctx, tx, now, actor, "vacancy-fill", fmt.Sprintf("lowongan %d: terisi %s (%s); %s",
+		v.ID, one.SexLabel(), filledBy, state.Label()))
 }
 
 // WithdrawVacancy closes an open vacancy the employer withdrew; its open places are removed.

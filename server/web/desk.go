@@ -482,7 +482,10 @@ func nonEmpty(ss ...string) []string {
 
 func (s *Server) deskError(err error) error {
 	var nr *storage.NotReadyError
+	var valid *storage.ActiveCardError
 	switch {
+	case errors.As(err, &valid):
+		return &PublicError{fiber.StatusConflict, cardInForceMessage(valid, "kartu baru tidak dapat diterbitkan")}
 	case errors.Is(err, storage.ErrStateChanged):
 		return alreadyHandled
 	case errors.As(err, &nr):

@@ -257,9 +257,14 @@ func (s *Server) walkInSubmit(c *fiber.Ctx) error {
 	f.Normalize()
 	o := officerOf(c)
 	app, err := s.db.SubmitApplication(c.UserContext(), f, "desk", fmt.Sprintf("user:%d", o.ID), "")
+	var valid *storage.ActiveCardError
 	if errors.Is(err, domain.ErrAlreadyOpen) {
 		return s.renderDeskForm(c, "baru", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s, %s).", app.Ticket, stateLabel(app.State))},
 			fiber.Map{"Existing": app})
+	}
+	if errors.As(err, &valid) {
+		return s.renderDeskForm(c, "baru", nil, f, domain.Errors{"nik": cardInForceMessage(valid, "kartu baru tidak dapat diterbitkan")},
+			fiber.Map{"CardInForce": valid, "CardInForceURL": cardURL(valid.CardID), "CardInForceState": domain.CardStateLabel(valid.State), "Agreed": f.Agreed})
 	}
 	if err != nil {
 		return err
@@ -361,10 +366,18 @@ func (s *Server) manualSubmit(c *fiber.Ctx) error {
 		}
 		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s, %s): selesaikan permohonan itu, kartu manual tidak dicatat.", open.Ticket, stateLabel(open.State))}, extra)
 	case errors.As(err, &valid):
-		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah memiliki kartu AK/I yang masih berlaku (nomor %s, berlaku sampai %s): kartu kedua tidak dicatat.", valid.RegNumber, domain.FormatDate(valid.ValidUntil))}, extra)
+		extra["CardInForce"], extra["CardInForceURL"], extra["CardInForceState"] = valid, cardURL(valid.CardID), domain.CardStateLabel(valid.State)
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": cardInForceMessage(valid, "kartu kedua tidak dicatat")}, extra)
 	case err != nil:
 		return err
 	}
 	s.events.notify()
 	return c.Redirect(appURL(id), fiber.StatusSeeOther)
+}
+
+// cardInForceMessage tells the officer which card of the NIK is still in force and what follows.
+func cardInForceMessage(valid *storage.ActiveCardError, outcome string) string {
+	return fmt.Sprintf("NIK ini sudah memiliki kartu AK/I yang masih berlaku (nomor %s, %s, berlaku sampai %s): %s selama kartu itu berlaku. "+
+		"Buka halaman kartu itu untuk lapor, perbaikan data, perpanjangan atau pembatalan.",
+		valid.RegNumber, strings.ToLower(domain.CardStateLabel(valid.State)), domain.FormatDate(valid.ValidUntil), outcome)
 }

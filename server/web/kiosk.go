@@ -385,15 +385,21 @@ func (s *Server) submit(c *fiber.Ctx) error {
 		return s.resubmit(c, appID, f, token)
 	}
 	app, err := s.db.SubmitApplication(c.UserContext(), f, "kiosk", "kiosk", token)
-	if errors.Is(err, domain.ErrAlreadyOpen) {
-		// Not a second application: forget this draft and tell the person the ticket they already have.
+	var valid *storage.ActiveCardError
+	if errors.Is(err, domain.ErrAlreadyOpen) || errors.As(err, &valid) {
+		// Not a second application, nor a second card while one is in force: forget this draft.
 		if derr := s.db.DeleteDraft(c.UserContext(), token); derr != nil {
 			return derr
 		}
-		// Whoever typed this NIK may not be its owner: say nothing about the other application (no
-		// ticket, no state), only where its owner finds it.
+		// Whoever typed this NIK may not be its owner: say nothing about the other application or
+		// card (no ticket, no number, no state, not even which of the two), only where its owner
+		// goes next. Both cases get the same page.
 		s.forgetKiosk(c)
-		s.log.Info("kiosk submission with a NIK already in progress", "existing", app.ID)
+		if valid != nil {
+			s.log.Info("kiosk submission with a NIK holding a card in force", "card", valid.CardID)
+		} else {
+			s.log.Info("kiosk submission with a NIK already in progress", "existing", app.ID)
+		}
 		return c.Render("kiosk/already", s.page(c, "NIK sudah terdaftar"), "layouts/kiosk")
 	}
 	if err != nil {

@@ -46,7 +46,7 @@ func TestKioskSameNIKTwice(t *testing.T) {
 	}
 	second := newClient(t, srv.URL)
 	code, _, body := kioskSubmit(t, second, deskForm(1))
-	if code != http.StatusOK || !strings.Contains(body, "sudah dipakai permohonan yang masih berjalan") {
+	if code != http.StatusOK || !strings.Contains(body, "tidak dapat dipakai untuk membuat kartu baru") {
 		t.Fatalf("second submission: %d\n%.800s", code, body)
 	}
 	app, err := srv.DB.ApplicationByCode(context.Background(), strings.TrimPrefix(loc, "/selesai/"))
