@@ -79,10 +79,12 @@ func TestAfterPrintTabletPages(t *testing.T) {
 			chromedp.WaitVisible(`#antrean`))
 	}
 	signInAs(desk, "petugas", ppw)
+	// The home screen's work lists refresh live after every change: rows are tapped in one step
+	// (testbrowser.ClickLive), as a chromedp click may land on a row just replaced.
 	testbrowser.Step(t, desk, "petugas home starts with the printed card", chromedp.WaitVisible(`#kerja-periksa [data-buka-kerja="`+id+`"]`),
 		inView(`#kerja-periksa`))
 	shot(desk, "01-petugas-home")
-	testbrowser.Step(t, desk, "open the printed card", chromedp.Click(`[data-buka-kerja="`+id+`"]`), chromedp.WaitVisible(`#diperiksa`),
+	testbrowser.Step(t, desk, "open the printed card", testbrowser.ClickLive(`[data-buka-kerja="`+id+`"]`), chromedp.WaitVisible(`#diperiksa`),
 		inView(`#diperiksa`), inView(`#ada-kesalahan`))
 	shot(desk, "02-holder-check")
 	testbrowser.Step(t, desk, "holder checked", chromedp.Click(`#diperiksa`), chromedp.WaitVisible(`#setelah-cetak[data-state=checked]`))
@@ -92,9 +94,9 @@ func TestAfterPrintTabletPages(t *testing.T) {
 	testbrowser.Step(t, signer, "card waits on the Pengantar Kerja's home", chromedp.WaitVisible(`[data-tandatangan="`+id+`"]`),
 		inView(`[data-tandatangan="`+id+`"]`))
 	shot(signer, "04-pengantar-home")
-	testbrowser.Step(t, signer, "sign from home", chromedp.Click(`[data-tandatangan="`+id+`"]`),
+	testbrowser.Step(t, signer, "sign from home", testbrowser.ClickLive(`[data-tandatangan="`+id+`"]`),
 		chromedp.WaitNotPresent(`[data-tandatangan="`+id+`"]`), chromedp.WaitVisible(`[data-buka-kerja="`+id+`"]`))
-	testbrowser.Step(t, signer, "open counselling", chromedp.Click(`[data-buka-kerja="`+id+`"]`), chromedp.WaitVisible(`#bimbingan`),
+	testbrowser.Step(t, signer, "open counselling", testbrowser.ClickLive(`[data-buka-kerja="`+id+`"]`), chromedp.WaitVisible(`#bimbingan`),
 		inView(`#bimbingan`), chromedp.Click(`#bimbingan`), chromedp.WaitVisible(`#lowongan-cocok`), inView(`#selesai-bimbingan`))
 	shot(signer, "05-counselling")
 	testbrowser.Step(t, signer, "refer", chromedp.Click(`[data-rujuk]`), chromedp.WaitVisible(`[data-surat-rujukan]`))
