@@ -120,7 +120,11 @@ func TestFullDisk(t *testing.T) {
 			}
 		}
 		if stuck == nil {
-			code, loc, b, err := v.post("/daftar/kirim", reviewValues(f), "HX-Request", "true")
+			review, err := v.review(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, loc, b, err := v.post("/daftar/kirim", review, "HX-Request", "true")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -193,13 +193,24 @@ func stepValues(f *domain.Form, st domain.Step) url.Values {
 	return v
 }
 
-// reviewValues are what the review screen sends: its fields and the ticked declaration.
-func reviewValues(f *domain.Form) url.Values {
-	v := url.Values{"setuju": {"1"}}
+var submitKeyField = regexp.MustCompile(`name="kunci_kirim" value="([^"]+)"`)
+
+// review opens the review screen as the kiosk does and returns what it sends: its fields, the
+// ticked declaration and the screen's one-time submission key.
+func (k *kioskVisitor) review(f *domain.Form) (url.Values, error) {
+	code, body, err := k.get("/daftar/periksa")
+	if err != nil {
+		return nil, err
+	}
+	m := submitKeyField.FindStringSubmatch(body)
+	if m == nil {
+		return nil, fmt.Errorf("%w: review: %d %.300s", errRefused, code, body)
+	}
+	v := url.Values{"setuju": {"1"}, "kunci_kirim": {m[1]}}
 	for _, name := range domain.ReviewFields {
 		v.Set(name, f.Value(name))
 	}
-	return v
+	return v, nil
 }
 
 // submit walks every kiosk screen with f and sends it. It returns the status code the server
@@ -218,7 +229,11 @@ func (k *kioskVisitor) submit(f *domain.Form) (string, error) {
 			return "", fmt.Errorf("%w: step %s: %d %s %.300s", errRefused, st.Slug, code, loc, body)
 		}
 	}
-	code, loc, body, err := k.post("/daftar/kirim", reviewValues(f))
+	review, err := k.review(f)
+	if err != nil {
+		return "", err
+	}
+	code, loc, body, err := k.post("/daftar/kirim", review)
 	if err != nil {
 		return "", err
 	}

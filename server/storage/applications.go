@@ -12,13 +12,14 @@ import (
 	"ak1/server/domain"
 )
 
-// SaveDraft stores the kiosk draft under its token, creating or replacing it.
+// SaveDraft stores the kiosk draft under its token, creating or replacing it. A new draft gets its
+// one-time submission key (DraftSubmitKey); saving again keeps it.
 func (db *DB) SaveDraft(ctx context.Context, token string, f *domain.Form) error {
 	data, err := json.Marshal(f)
 	if err != nil {
 		return err
 	}
-	_, err = db.saveDraft.ExecContext(ctx, token, string(data), formatTime(db.now()))
+	_, err = db.saveDraft.ExecContext(ctx, token, string(data), formatTime(db.now()), newSecret())
 	return err
 }
 
@@ -51,6 +52,10 @@ func (db *DB) SweepDrafts(ctx context.Context, maxAge time.Duration) (int64, err
 	if err != nil {
 		return 0, err
 	}
+	// What a sent draft came to is kept as long as an unsent one: long enough for any repeat.
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM kiosk_submissions WHERE created_at < ?`, formatTime(db.now().Add(-maxAge))); err != nil {
+		return 0, err
+	}
 	return res.RowsAffected()
 }
 
@@ -67,6 +72,12 @@ func openStatesSQL() string {
 // open application it creates nothing and returns that application with domain.ErrAlreadyOpen; when
 // it holds a card still in force it creates nothing and returns an *ActiveCardError naming the card.
 func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, actor, draftToken string) (*domain.Application, error) {
+	return db.submitApplication(ctx, f, source, actor, draftToken, nil)
+}
+
+// submitApplication is SubmitApplication; with sent it claims the kiosk draft sent with its
+// submission key first and records the result (SubmitKioskDraft).
+func (db *DB) submitApplication(ctx context.Context, f *domain.Form, source, actor, draftToken string, sent *kioskKey) (*domain.Application, error) {
 	data, err := json.Marshal(f)
 	if err != nil {
 		return nil, err
@@ -76,9 +87,23 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 	day := domain.OfficeDay(now)
 	var existingID int64
 	var app *domain.Application
+	var earlier sql.NullInt64
+	var sentBefore, alreadyOpen bool
+	var cardHeld *ActiveCardError
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		if sent != nil {
+			var err error
+			if earlier, sentBefore, err = claimDraft(ctx, tx, *sent); err != nil || sentBefore {
+				return err
+			}
+		}
 		err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE nik = ? AND state IN `+openStatesSQL()+
 			` ORDER BY id DESC LIMIT 1`, f.NIK).Scan(&existingID)
+		if err == nil && sent != nil {
+			// The draft ends all the same, and a repeat gets the same answer.
+			alreadyOpen = true
+			return recordSubmission(ctx, tx, *sent, 0, now)
+		}
 		if err == nil {
 			return domain.ErrAlreadyOpen
 		}
@@ -88,6 +113,11 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 		if valid, err := db.cardInForce(ctx, tx, now, f.NIK, 0); err != nil {
 			return err
 		} else if valid != nil {
+			if sent != nil {
+				// As for an open application: the draft ends, and a repeat gets the same answer.
+				cardHeld = valid
+				return recordSubmission(ctx, tx, *sent, 0, now)
+			}
 			return valid
 		}
 		var n int
@@ -121,12 +151,21 @@ func (db *DB) SubmitApplication(ctx context.Context, f *domain.Form, source, act
 		if err := audit(ctx, tx, now, actor, "submit", app.ID, "", string(app.State), "tiket "+app.Ticket); err != nil {
 			return err
 		}
+		if sent != nil {
+			return recordSubmission(ctx, tx, *sent, app.ID, now)
+		}
 		if draftToken != "" {
 			_, err = tx.ExecContext(ctx, `DELETE FROM kiosk_drafts WHERE token = ?`, draftToken)
 		}
 		return err
 	})
-	if errors.Is(err, domain.ErrAlreadyOpen) {
+	if err == nil && sentBefore {
+		return db.earlier(ctx, earlier, nil)
+	}
+	if err == nil && cardHeld != nil {
+		return nil, cardHeld
+	}
+	if errors.Is(err, domain.ErrAlreadyOpen) || (err == nil && alreadyOpen) {
 		existing, gerr := db.Application(ctx, existingID)
 		if gerr != nil {
 			return nil, gerr

@@ -88,7 +88,7 @@ func (db *DB) prepare(ctx context.Context) error {
 	if db.loadDraft, err = db.read.PrepareContext(ctx, `SELECT form FROM kiosk_drafts WHERE token = ?`); err != nil {
 		return err
 	}
-	db.saveDraft, err = db.write.PrepareContext(ctx, `INSERT INTO kiosk_drafts (token, form, updated_at) VALUES (?, ?, ?)
+	db.saveDraft, err = db.write.PrepareContext(ctx, `INSERT INTO kiosk_drafts (token, form, updated_at, submit_key) VALUES (?, ?, ?, ?)
 		ON CONFLICT (token) DO UPDATE SET form = excluded.form, updated_at = excluded.updated_at`)
 	return err
 }

@@ -167,12 +167,30 @@ func (db *DB) Stations(ctx context.Context) ([]Station, error) {
 }
 
 // RecordHeartbeat stores what a station's agent says about its printer.
+// The printer name, its reasons and the agent version are cleaned like every stored text (the
+// operator page shows them).
 func (db *DB) RecordHeartbeat(ctx context.Context, stationID int64, printer, state string, reasons []string, version string) error {
+	var kept []string
+	for _, r := range reasons {
+		// Stored joined by commas: a comma inside one reason would make two.
+		if r = domain.CleanText(strings.ReplaceAll(r, ",", " "), maxStationText); r != "" && len(kept) < maxStationReasons {
+			kept = append(kept, r)
+		}
+	}
 	_, err := db.write.ExecContext(ctx, `UPDATE stations SET printer = ?, printer_state = ?, printer_reasons = ?,
 		agent_version = ?, last_seen_at = ? WHERE id = ?`,
-		printer, state, strings.Join(reasons, ","), version, formatTime(db.now()), stationID)
+		domain.CleanText(printer, maxStationText), state, strings.Join(kept, ","), domain.CleanText(version, maxStationText),
+		formatTime(db.now()), stationID)
 	return err
 }
+
+// Bounds of what a print station reports. A station's token is a secret, but its agent runs on an
+// office PC and CUPS names come from whoever set the printer up: its text is treated like typed text.
+const (
+	maxStationText    = 100  // a printer name, one printer-state reason, the agent version
+	maxStationReasons = 20   // more reasons than any printer reports at once
+	maxStationNote    = 1000 // a job's error or a recovery note (the operator page and the audit log)
+)
 
 // SetStationPaused pauses or resumes a station: a paused station gets no new jobs.
 func (db *DB) SetStationPaused(ctx context.Context, stationID int64, paused bool, actor string) error {
@@ -542,6 +560,7 @@ var printOrder = map[domain.PrintState]int{
 func (db *DB) ReportJob(ctx context.Context, stationID, jobID int64, lease string, state domain.PrintState, cupsJobID int64, errText string) error {
 	now := db.now()
 	actor := fmt.Sprintf("station:%d", stationID)
+	errText = domain.CleanText(errText, maxStationNote)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var current domain.PrintState
 		var curLease sql.NullString
@@ -612,6 +631,7 @@ func markApplicationPrinted(ctx context.Context, tx *sql.Tx, now time.Time, acto
 // in its journal and tells the server again once resumed.
 func (db *DB) RecoverJob(ctx context.Context, stationID, jobID int64, note string, cupsJobID int64) error {
 	now := db.now()
+	note = domain.CleanText(note, maxStationNote)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var paused bool
 		err := tx.QueryRowContext(ctx, `SELECT paused FROM stations WHERE id = ? AND disabled = 0`, stationID).Scan(&paused)

@@ -17,9 +17,10 @@ func (db *DB) StartResubmission(ctx context.Context, token string, app *domain.A
 	if err != nil {
 		return err
 	}
-	_, err = db.write.ExecContext(ctx, `INSERT INTO kiosk_drafts (token, form, updated_at, application_id) VALUES (?, ?, ?, ?)
-		ON CONFLICT (token) DO UPDATE SET form = excluded.form, updated_at = excluded.updated_at, application_id = excluded.application_id`,
-		token, string(data), formatTime(db.now()), app.ID)
+	_, err = db.write.ExecContext(ctx, `INSERT INTO kiosk_drafts (token, form, updated_at, application_id, submit_key) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (token) DO UPDATE SET form = excluded.form, updated_at = excluded.updated_at, application_id = excluded.application_id,
+			submit_key = excluded.submit_key`,
+		token, string(data), formatTime(db.now()), app.ID, newSecret())
 	return err
 }
 
@@ -36,17 +37,25 @@ func (db *DB) DraftResubmits(ctx context.Context, token string) (int64, error) {
 // ResubmitApplication stores the completed form of a returned application and puts it back in the
 // queue (returned → resubmitted) in one transaction, deleting the kiosk draft. ErrStateChanged when
 // the application is no longer returned; domain.ErrAlreadyOpen when the NIK was changed to one that
-// has another open application.
-func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Form, draftToken string) (*domain.Application, error) {
+// has another open application. The draft is claimed with the submission key of its review screen
+// first (SubmitKioskDraft): a repeat of the same sending gets the application with ErrSubmittedBefore.
+func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Form, draftToken, key string) (*domain.Application, error) {
 	data, err := json.Marshal(f)
 	if err != nil {
 		return nil, err
 	}
 	birth, _ := f.BirthDate()
 	now := db.now()
+	sent := kioskKey{draftToken, key}
+	var earlier sql.NullInt64
+	var sentBefore bool
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if earlier, sentBefore, err = claimDraft(ctx, tx, sent); err != nil || sentBefore {
+			return err
+		}
 		var state, oldForm string
-		err := tx.QueryRowContext(ctx, `SELECT state, form FROM applications WHERE id = ?`, appID).Scan(&state, &oldForm)
+		err = tx.QueryRowContext(ctx, `SELECT state, form FROM applications WHERE id = ?`, appID).Scan(&state, &oldForm)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -89,11 +98,13 @@ func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Fo
 		if err := audit(ctx, tx, now, "kiosk", "resubmit", appID, string(domain.StateReturned), string(domain.StateResubmitted), detail); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM kiosk_drafts WHERE token = ?`, draftToken)
-		return err
+		return recordSubmission(ctx, tx, sent, appID, now)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if sentBefore {
+		return db.earlier(ctx, earlier, nil)
 	}
 	return db.Application(ctx, appID)
 }

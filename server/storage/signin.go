@@ -94,15 +94,54 @@ func (db *DB) attemptSucceeded(ctx context.Context, who, address attemptCounter)
 
 // UnlockSignIn clears an account's count of attempts, so its officer can sign in at once; audited.
 func (db *DB) UnlockSignIn(ctx context.Context, username, actor string) error {
+	return db.clearAttempts(ctx, signInAccount, username, actor, "user-unlock", username)
+}
+
+// ClearAddressWait clears an address's count of sign-in attempts, so officers at that address (an
+// office's tablets share one) can sign in at once; audited.
+func (db *DB) ClearAddressWait(ctx context.Context, address, actor string) error {
+	return db.clearAttempts(ctx, signInAddress, address, actor, "address-unlock", "alamat "+clip(address))
+}
+
+// clearAttempts deletes one sign-in counter and audits it as action, naming what was cleared.
+func (db *DB) clearAttempts(ctx context.Context, kind, name, actor, action, what string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var tries int
 		err := tx.QueryRowContext(ctx, `DELETE FROM sign_in_attempts WHERE kind = ? AND name = ? RETURNING tries`,
-			signInAccount, clip(username)).Scan(&tries)
+			kind, clip(name)).Scan(&tries)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		return auditNoApp(ctx, tx, db.now(), actor, "user-unlock", fmt.Sprintf("%s (%d percobaan dihapus)", username, tries))
+		return auditNoApp(ctx, tx, db.now(), actor, action, fmt.Sprintf("%s (%d percobaan dihapus)", what, tries))
 	})
+}
+
+// AddressSignInCount is an address's count of sign-in attempts.
+type AddressSignInCount struct {
+	Address string
+	SignInCount
+}
+
+// AddressSignInCounts returns the addresses that counted more than free sign-in attempts, latest
+// first, at most 100: the ones held back, or that will be at their next wrong password.
+func (db *DB) AddressSignInCounts(ctx context.Context, free int) ([]AddressSignInCount, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name, tries, last_at FROM sign_in_attempts WHERE kind = ? AND tries > ?
+		ORDER BY last_at DESC LIMIT 100`, signInAddress, free)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AddressSignInCount
+	for rows.Next() {
+		var a AddressSignInCount
+		var last string
+		if err := rows.Scan(&a.Address, &a.Tries, &last); err != nil {
+			return nil, err
+		}
+		a.Last = parseTime(last)
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // SignInCount is how many attempts an account has counted and when the latest one was.

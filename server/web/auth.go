@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -52,6 +53,7 @@ func (s *Server) deskRoutes() []deskRoute {
 		{post, "/petugas/meja", desk, s.setDesk},
 		{get, "/petugas/pengguna", admin, s.usersPage},
 		{post, "/petugas/pengguna/:id/buka-kunci", admin, s.unlockUser},
+		{post, "/petugas/pengguna/alamat/hapus-penundaan", admin, s.clearAddressWait},
 		{get, "/petugas/baru", desk, s.walkInForm},
 		{post, "/petugas/baru", desk, s.walkInSubmit},
 		{get, "/petugas/manual", desk, s.manualForm},
@@ -425,8 +427,24 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 			}
 		}
 	}
+	held, err := s.db.AddressSignInCounts(c.UserContext(), s.addressLimit.Free)
+	if err != nil {
+		return err
+	}
+	var addresses []addressRow
+	for _, a := range held {
+		if !s.addressLimit.Active(a.Last, now) {
+			continue // forgotten: holds nothing back any more
+		}
+		row := addressRow{Address: a.Address, Tries: a.Tries}
+		if wait := s.addressLimit.Left(a.Tries, a.Last, now); wait > 0 {
+			row.Wait = signInWaitText(wait)
+		}
+		addresses = append(addresses, row)
+	}
 	p := s.deskPage(c, "Pengguna", "pengguna")
 	p.Data["Users"] = rows
+	p.Data["Addresses"], p.Data["AddressFree"] = addresses, s.addressLimit.Free
 	p.Data["Free"], p.Data["MaxWait"] = s.accountLimit.Free, signInWaitText(s.accountLimit.Max)
 	return c.Render("desk/users", p, "layouts/officer")
 }
@@ -436,6 +454,28 @@ type userRow struct {
 	domain.Officer
 	Tries int    // sign-in attempts counted since the last success
 	Wait  string // how long the next attempt must still wait; empty when it need not
+}
+
+// addressRow is an address held back from signing in, on the users page.
+type addressRow struct {
+	Address string
+	Tries   int    // sign-in attempts counted from the address
+	Wait    string // how long its next attempt must still wait; empty when it need not (the one after a wrong password will)
+}
+
+// clearAddressWait clears an address's sign-in attempts, for an office whose tablets (one shared
+// address) are held back after someone there guessed, or many officers mistyped.
+func (s *Server) clearAddressWait(c *fiber.Ctx) error {
+	// The address is one counted by the sign-in (c.IP()): anything else is not an address.
+	addr, err := netip.ParseAddr(c.FormValue("alamat"))
+	if err != nil {
+		return &PublicError{fiber.StatusUnprocessableEntity, "Alamat tidak dikenal. Buka kembali halaman Pengguna lalu pilih alamat dari daftar."}
+	}
+	if err := s.db.ClearAddressWait(c.UserContext(), addr.String(), actorOf(officerOf(c))); err != nil {
+		return err
+	}
+	s.log.Info("sign-in wait of an address cleared", "address", addr.String(), "by", officerOf(c).Username)
+	return c.Redirect("/petugas/pengguna", fiber.StatusSeeOther)
 }
 
 // unlockUser clears an account's sign-in attempts, for an officer held back by someone guessing.

@@ -2,13 +2,16 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"ak1/agent/protocol"
 	"ak1/server/domain"
 )
 
@@ -152,5 +155,76 @@ func TestInvisibleCharactersNeverStored(t *testing.T) {
 		if st.ID == station && st.Name != "Loket Cetak Lantai 1" {
 			t.Errorf("station stored as %+q", st.Name)
 		}
+	}
+}
+
+// TestStationReportsCleaned: what a print station's agent reports (the CUPS printer name, its
+// state reasons, the agent version, a job's error) is stored cleaned like typed text (no invisible
+// or bidirectional characters, bounded length) and shown escaped on the operator page. Before, the
+// heartbeat stored the printer name, reasons and version as sent.
+func TestStationReportsCleaned(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	bg := context.Background()
+	petugas, _ := addOfficer(t, srv, "petugas", domain.RolePetugas)
+	pengantar, _ := addOfficer(t, srv, "pengantar", domain.RolePengantar)
+	_, opw := addOfficer(t, srv, "operator", domain.RoleOperator)
+	stationID, token, err := srv.DB.AddStation(bg, "Loket Cetak 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const markup = `<img src=x onerror=alert(1)>`
+	reasons := []string{"media-empty-error", "<b>rusak</b>\u2066 total\u2069"}
+	for i := range 40 {
+		reasons = append(reasons, fmt.Sprintf("lain-%d", i))
+	}
+	hb := protocol.Heartbeat{PrinterState: protocol.PrinterIdle, Reasons: reasons,
+		Printer: markup + "Kartu\u202e\u200bLobi" + strings.Repeat("x", 5000), Version: "1.0\u200f" + strings.Repeat("9", 500)}
+	if code, body := agentCall(t, srv, token, "POST", protocol.PathHeartbeat, hb); code != http.StatusOK {
+		t.Fatalf("heartbeat: %d %s", code, body)
+	}
+	stations, err := srv.DB.Stations(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stations {
+		if st.ID != stationID {
+			continue
+		}
+		for _, s := range append([]string{st.Printer, st.AgentVersion}, st.PrinterReasons...) {
+			if strings.ContainsFunc(s, domain.Invisible) || utf8.RuneCountInString(s) > 100 {
+				t.Errorf("station report stored as %+q", s)
+			}
+		}
+		if !strings.HasPrefix(st.Printer, markup+"KartuLobi") || len(st.PrinterReasons) != 20 || st.PrinterReasons[1] != "<b>rusak</b> total" {
+			t.Errorf("stored printer %.60q and %d reasons %.80q, want the visible text kept", st.Printer, len(st.PrinterReasons), st.PrinterReasons)
+		}
+	}
+
+	// A job's error, as a failed print reports it.
+	job := approvedJob(t, srv, petugas, pengantar, 1)
+	code, body := agentCall(t, srv, token, "POST", protocol.PathClaim+"?wait=0", nil)
+	var claim protocol.ClaimResponse
+	if code != http.StatusOK || json.Unmarshal(body, &claim) != nil || claim.JobID != job.PrintJobID {
+		t.Fatalf("claim: %d %s", code, body)
+	}
+	failed := protocol.StatusUpdate{Lease: claim.Lease, State: protocol.StateFailed, Error: "cups-rejected: \u202e<script>x</script>" + strings.Repeat("e", 3000)}
+	if code, body := agentCall(t, srv, token, "POST", protocol.JobStatusPath(claim.JobID), failed); code != http.StatusOK {
+		t.Fatalf("failed report: %d %s", code, body)
+	}
+	j, err := srv.DB.PrintJob(bg, claim.JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(j.Error, "cups-rejected: <script>") || strings.ContainsFunc(j.Error, domain.Invisible) || utf8.RuneCountInString(j.Error) > 1000 {
+		t.Errorf("job error stored as %.80q (%d characters)", j.Error, utf8.RuneCountInString(j.Error))
+	}
+
+	op := signIn(t, srv, "operator", opw)
+	code, page := op.get("/petugas/cetak")
+	if code != http.StatusOK || !strings.Contains(page, "&lt;img src=x onerror=alert(1)&gt;KartuLobi") || !strings.Contains(page, "&lt;script&gt;x") {
+		t.Fatalf("operator page: %d, the reported names not shown escaped\n%.3000s", code, page)
+	}
+	if strings.Contains(page, markup) || strings.Contains(page, "<script>x") || strings.ContainsFunc(page, domain.Invisible) {
+		t.Error("the operator page shows a station's report unescaped or with invisible characters")
 	}
 }

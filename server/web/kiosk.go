@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/url"
 	"strings"
@@ -305,12 +306,14 @@ func (s *Server) review(c *fiber.Ctx) error {
 		}
 		return redirect(c, "/")
 	}
-	f, token, err := s.draft(c)
+	f, err := s.db.LoadDraft(c.UserContext(), c.Cookies(kioskCookie))
+	if errors.Is(err, storage.ErrNotFound) {
+		// Nothing typed here, or the draft ended (sent, or swept after a long pause).
+		s.forgetKiosk(c)
+		return redirect(c, "/")
+	}
 	if err != nil {
 		return err
-	}
-	if token == "" {
-		return redirect(c, "/")
 	}
 	errs, _ := f.Validate(s.rules())
 	return s.reviewPage(c, f, errs, "")
@@ -326,6 +329,11 @@ func (s *Server) reviewPage(c *fiber.Ctx, f *domain.Form, errs domain.Errors, me
 	p.Data["KBLI"] = domain.KBLISections
 	p.Data["Location"] = domain.LabelOf(domain.DesiredLocations, f.DesiredLocation)
 	p.Data["StepErrors"] = stepsWithErrors(errs)
+	key, err := s.db.DraftSubmitKey(c.UserContext(), c.Cookies(kioskCookie))
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	p.Data["SubmitKey"] = key
 	if appID, err := s.db.DraftResubmits(c.UserContext(), c.Cookies(kioskCookie)); err == nil && appID != 0 {
 		if app, err := s.db.Application(c.UserContext(), appID); err == nil {
 			p.Data["Completing"] = app
@@ -353,22 +361,45 @@ func stepsWithErrors(errs domain.Errors) map[string]bool {
 	return out
 }
 
-// submit turns the draft into an application with a queue ticket.
+// submitKeyField is the review form's field with the draft's one-time submission key.
+const submitKeyField = "kunci_kirim"
+
+// submit turns the draft into an application with a queue ticket. The review screen carries the
+// draft's submission key: a repeat of a sending the server already took (the answer was lost and
+// the kiosk resends, or "Kirim" was tapped twice) answers as the first sending did, and a key that
+// is not this kiosk session's sends nothing.
 func (s *Server) submit(c *fiber.Ctx) error {
-	f, token, err := s.draft(c)
-	if err != nil {
-		return err
-	}
+	token := c.Cookies(kioskCookie)
 	if token == "" {
 		return redirect(c, "/")
 	}
-	// The review screen carries the remarks and the declaration: keep them with the draft first.
 	values, err := url.ParseQuery(string(c.Body()))
 	if err != nil {
 		return &PublicError{fiber.StatusBadRequest, "Isian tidak terbaca. Silakan ulangi."}
 	}
+	key := values.Get(submitKeyField)
+	f, err := s.db.LoadDraft(c.UserContext(), token)
+	if errors.Is(err, storage.ErrNotFound) {
+		// No draft: sent already (the answer never arrived), or nothing to send from this session.
+		app, err := s.db.EarlierSubmission(c.UserContext(), token, key)
+		return s.submitted(c, app, err)
+	}
+	if err != nil {
+		return err
+	}
+	want, err := s.db.DraftSubmitKey(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	// The review screen carries the remarks and the declaration.
 	f.ApplyReview(values)
 	f.Agreed = values.Get("setuju") != ""
+	if want == "" || subtle.ConstantTimeCompare([]byte(key), []byte(want)) != 1 {
+		// Not this draft's review screen: send nothing, show this draft's own review again, with
+		// what was typed on it kept on the screen.
+		c.Status(fiber.StatusConflict)
+		return s.reviewPage(c, f, domain.Errors{}, "Pendaftaran belum terkirim. Periksa kembali isian Anda, lalu tekan \"Kirim pendaftaran\" sekali lagi.")
+	}
 	if err := s.saveDraft(c, token, f); err != nil {
 		return err
 	}
@@ -382,33 +413,44 @@ func (s *Server) submit(c *fiber.Ctx) error {
 	if appID, err := s.db.DraftResubmits(c.UserContext(), token); err != nil {
 		return err
 	} else if appID != 0 {
-		return s.resubmit(c, appID, f, token)
+		return s.resubmit(c, appID, f, token, key)
 	}
-	app, err := s.db.SubmitApplication(c.UserContext(), f, "kiosk", "kiosk", token)
+	app, err := s.db.SubmitKioskDraft(c.UserContext(), f, token, key)
+	if err == nil {
+		s.events.notify() // the officers' live queues
+		s.log.Info("application submitted", "id", app.ID, "ticket", app.Ticket)
+	}
+	return s.submitted(c, app, err)
+}
+
+// submitted answers a sending of the kiosk form, the first or a repeat of it, with its result:
+// the ticket, or the "NIK already in use" page. Either way the kiosk session ends.
+func (s *Server) submitted(c *fiber.Ctx, app *domain.Application, err error) error {
 	var valid *storage.ActiveCardError
-	if errors.Is(err, domain.ErrAlreadyOpen) || errors.As(err, &valid) {
-		// Not a second application, nor a second card while one is in force: forget this draft.
-		if derr := s.db.DeleteDraft(c.UserContext(), token); derr != nil {
-			return derr
+	switch {
+	case err == nil || errors.Is(err, storage.ErrSubmittedBefore):
+		if err != nil {
+			s.log.Info("kiosk submission repeated: same answer", "id", app.ID)
 		}
+		s.forgetKiosk(c)
+		return redirect(c, "/selesai/"+app.StatusCode)
+	case errors.Is(err, domain.ErrAlreadyOpen) || errors.As(err, &valid):
+		// Not a second application, nor a second card while one is in force; the draft has ended.
 		// Whoever typed this NIK may not be its owner: say nothing about the other application or
 		// card (no ticket, no number, no state, not even which of the two), only where its owner
 		// goes next. Both cases get the same page.
 		s.forgetKiosk(c)
 		if valid != nil {
 			s.log.Info("kiosk submission with a NIK holding a card in force", "card", valid.CardID)
-		} else {
+		} else if app != nil {
 			s.log.Info("kiosk submission with a NIK already in progress", "existing", app.ID)
 		}
 		return c.Render("kiosk/already", s.page(c, "NIK sudah terdaftar"), "layouts/kiosk")
+	case errors.Is(err, storage.ErrSubmitKey):
+		s.forgetKiosk(c)
+		return &PublicError{fiber.StatusConflict, "Isian ini sudah tidak tersimpan di anjungan. Silakan mulai pendaftaran dari awal."}
 	}
-	if err != nil {
-		return err
-	}
-	s.forgetKiosk(c)
-	s.events.notify() // the officers' live queues
-	s.log.Info("application submitted", "id", app.ID, "ticket", app.Ticket)
-	return redirect(c, "/selesai/"+app.StatusCode)
+	return err
 }
 
 func (s *Server) forgetKiosk(c *fiber.Ctx) {
@@ -555,9 +597,11 @@ func (s *Server) startCompletion(c *fiber.Ctx) error {
 }
 
 // resubmit sends a completed returned application back to the queue.
-func (s *Server) resubmit(c *fiber.Ctx, appID int64, f *domain.Form, token string) error {
-	app, err := s.db.ResubmitApplication(c.UserContext(), appID, f, token)
+func (s *Server) resubmit(c *fiber.Ctx, appID int64, f *domain.Form, token, key string) error {
+	app, err := s.db.ResubmitApplication(c.UserContext(), appID, f, token, key)
 	switch {
+	case errors.Is(err, storage.ErrSubmittedBefore), errors.Is(err, storage.ErrSubmitKey):
+		return s.submitted(c, app, err)
 	case errors.Is(err, domain.ErrAlreadyOpen):
 		return s.reviewPage(c, f, domain.Errors{"nik": "NIK ini sudah dipakai permohonan lain yang masih berjalan"},
 			"NIK ini sudah dipakai permohonan lain yang masih berjalan. Periksa NIK, atau tanyakan petugas.")

@@ -2,10 +2,14 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"ak1/server/domain"
 )
@@ -15,7 +19,21 @@ import (
 func kioskSubmit(t testing.TB, c *client, f *domain.Form) (int, string, string) {
 	t.Helper()
 	kioskFill(t, c, f)
-	return c.post("/daftar/kirim", url.Values{"setuju": {"1"}})
+	return c.post("/daftar/kirim", kioskReview(t, c))
+}
+
+var submitKeyInput = regexp.MustCompile(`name="` + submitKeyField + `" value="([^"]*)"`)
+
+// kioskReview opens the review screen as the kiosk does and returns what its "Kirim pendaftaran"
+// sends: the declaration ticked and the screen's one-time submission key.
+func kioskReview(t testing.TB, c *client) url.Values {
+	t.Helper()
+	_, body := c.getHX("/daftar/periksa")
+	m := submitKeyInput.FindStringSubmatch(body)
+	if m == nil || m[1] == "" {
+		t.Fatalf("the review screen carries no submission key\n%.800s", body)
+	}
+	return url.Values{"setuju": {"1"}, submitKeyField: {m[1]}}
 }
 
 // kioskFill walks every step of the kiosk with the form's values, up to the review.
@@ -45,9 +63,17 @@ func TestKioskSameNIKTwice(t *testing.T) {
 		t.Fatalf("first submission: %d %s", code, loc)
 	}
 	second := newClient(t, srv.URL)
-	code, _, body := kioskSubmit(t, second, deskForm(1))
+	kioskFill(t, second, deskForm(1))
+	review := kioskReview(t, second)
+	site, _ := url.Parse(srv.URL)
+	held := second.http.Jar.Cookies(site)
+	code, _, body := second.post("/daftar/kirim", review)
 	if code != http.StatusOK || !strings.Contains(body, "tidak dapat dipakai untuk membuat kartu baru") {
 		t.Fatalf("second submission: %d\n%.800s", code, body)
+	}
+	// Its answer lost and sent again: the same answer, still nothing about the other application.
+	if code, _, again := postAs(t, srv.URL, "/daftar/kirim", second.csrf, held, review); code != http.StatusOK || again != body {
+		t.Fatalf("the second submission sent again: %d\n%.800s", code, again)
 	}
 	app, err := srv.DB.ApplicationByCode(context.Background(), strings.TrimPrefix(loc, "/selesai/"))
 	if err != nil {
@@ -122,9 +148,16 @@ func TestKioskCompletesReturnedApplication(t *testing.T) {
 	if code, loc, _ := c.post("/daftar/kontak", fix); code != http.StatusSeeOther || loc != "/daftar/periksa" {
 		t.Fatalf("correct the phone: %d %s", code, loc)
 	}
-	code, loc, _ = c.post("/daftar/kirim", url.Values{"setuju": {"1"}})
+	review := kioskReview(t, c)
+	site, _ := url.Parse(srv.URL)
+	held := c.http.Jar.Cookies(site)
+	code, loc, _ = c.post("/daftar/kirim", review)
 	if code != http.StatusSeeOther || loc != "/selesai/"+app.StatusCode {
 		t.Fatalf("send the completed application: %d %s", code, loc)
+	}
+	// The answer was lost and the kiosk sends again: the same ticket, not "already processed".
+	if code, again, body := postAs(t, srv.URL, "/daftar/kirim", c.csrf, held, review); code != http.StatusSeeOther || again != loc {
+		t.Fatalf("the completion sent again: %d %q, want %q\n%.600s", code, again, loc, body)
 	}
 	got, err := srv.DB.Application(context.Background(), app.ID)
 	if err != nil || got.State != domain.StateResubmitted || got.Form.Phone != "081922223333" || got.StateReason != "" || got.Ticket != app.Ticket {
@@ -143,5 +176,136 @@ func TestKioskCompletesReturnedApplication(t *testing.T) {
 	c.get("/cek")
 	if code, _, _ := c.post("/cek/lengkapi", lookup); code != http.StatusConflict {
 		t.Fatalf("completing an application that is no longer returned: %d", code)
+	}
+}
+
+// postAs sends the form with exactly these cookies, without a cookie jar: what a kiosk sends when it
+// repeats a request whose answer (and its Set-Cookie) never arrived.
+func postAs(t *testing.T, base, path, csrf string, cookies []*http.Cookie, values url.Values) (int, string, string) {
+	v := url.Values{"_csrf": {csrf}}
+	for k, vs := range values {
+		v[k] = vs
+	}
+	req, err := http.NewRequest(http.MethodPost, base+path, strings.NewReader(v.Encode()))
+	if err != nil {
+		t.Error(err)
+		return 0, "", ""
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, ck := range cookies {
+		req.AddCookie(ck)
+	}
+	hc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Error(err)
+		return 0, "", ""
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(body)
+}
+
+// TestKioskSendingTwiceGivesOneTicket: the server took "Kirim pendaftaran" but the answer was lost;
+// the kiosk sends the same form again (or the person taps twice, at once): every answer leads to the
+// same ticket and there is one application. The review screen's key belongs to its kiosk session: a
+// key from another session sends nothing and shows nothing of the other person's ticket. Before, the
+// repeat found the draft gone and answered with an empty review full of errors.
+func TestKioskSendingTwiceGivesOneTicket(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	site, _ := url.Parse(srv.URL)
+	apps := func() int {
+		n, _, err := srv.DB.CountApplications(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// The answer is lost: the kiosk still holds its cookie and sends the same form again.
+	a := newClient(t, srv.URL)
+	kioskFill(t, a, deskForm(1))
+	review := kioskReview(t, a)
+	held := a.http.Jar.Cookies(site)
+	code, first, _ := a.post("/daftar/kirim", review)
+	if code != http.StatusSeeOther || !strings.HasPrefix(first, "/selesai/") {
+		t.Fatalf("first sending: %d %s", code, first)
+	}
+	code, again, body := postAs(t, srv.URL, "/daftar/kirim", a.csrf, held, review)
+	if code != http.StatusSeeOther || again != first {
+		t.Fatalf("the same sending again: %d %q, want the same ticket %q\n%.800s", code, again, first, body)
+	}
+	if n := apps(); n != 1 {
+		t.Fatalf("%d applications after sending twice, want 1", n)
+	}
+	app, err := srv.DB.ApplicationByCode(ctx, strings.TrimPrefix(first, "/selesai/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, page := newClient(t, srv.URL).get(again); code != http.StatusOK || !strings.Contains(page, app.Ticket) {
+		t.Fatalf("the repeat's answer does not show the ticket %s: %d", app.Ticket, code)
+	}
+
+	// "Kirim" twice at the same moment.
+	b := newClient(t, srv.URL)
+	kioskFill(t, b, deskForm(2))
+	bReview := kioskReview(t, b)
+	bCookies := b.http.Jar.Cookies(site)
+	var wg sync.WaitGroup
+	locs := make([]string, 2)
+	for i := range locs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, loc, body := postAs(t, srv.URL, "/daftar/kirim", b.csrf, bCookies, bReview)
+			if code != http.StatusSeeOther {
+				t.Errorf("sending %d at the same moment: %d\n%.600s", i+1, code, body)
+			}
+			locs[i] = loc
+		}()
+	}
+	wg.Wait()
+	if locs[0] != locs[1] || !strings.HasPrefix(locs[0], "/selesai/") || locs[0] == first {
+		t.Fatalf("two sendings at once lead to %q and %q, want one new ticket", locs[0], locs[1])
+	}
+	if n := apps(); n != 2 {
+		t.Fatalf("%d applications after two sendings at once, want 2", n)
+	}
+	bApp, err := srv.DB.ApplicationByCode(ctx, strings.TrimPrefix(locs[0], "/selesai/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Another kiosk session with b's key: refused, its own draft kept, nothing of b's shown.
+	other := newClient(t, srv.URL)
+	kioskFill(t, other, deskForm(3))
+	own := kioskReview(t, other)
+	code, loc, body := other.post("/daftar/kirim", bReview)
+	if code != http.StatusConflict || loc != "" || !strings.Contains(body, "Pendaftaran belum terkirim") {
+		t.Fatalf("a key from another session: %d %q, want 409 and the review again\n%.800s", code, loc, body)
+	}
+	for _, secret := range []string{bApp.Ticket, bApp.StatusCode, bApp.NIK, bReview.Get(submitKeyField)} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the refusal shows %q of the other session", secret)
+		}
+	}
+	if n := apps(); n != 2 {
+		t.Fatalf("a key from another session created an application (%d)", n)
+	}
+	if code, loc, _ := other.post("/daftar/kirim", own); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/selesai/") {
+		t.Fatalf("the session's own key after the refusal: %d %q", code, loc)
+	}
+
+	// A session without a draft, with a key that was sent from another one: nothing either.
+	stranger := newClient(t, srv.URL)
+	stranger.get("/cek") // a page with a form, for the CSRF token
+	stranger.http.Jar.SetCookies(site, []*http.Cookie{{Name: kioskCookie, Value: randomToken()}})
+	code, loc, body = stranger.post("/daftar/kirim", review)
+	if code != http.StatusConflict || loc != "" || strings.Contains(body, app.Ticket) || strings.Contains(body, app.StatusCode) {
+		t.Fatalf("a sent key from a session without a draft: %d %q\n%.800s", code, loc, body)
+	}
+	if n := apps(); n != 3 {
+		t.Fatalf("%d applications at the end, want 3", n)
 	}
 }

@@ -202,3 +202,31 @@ func TestKioskWelcomeScreenResetsWhenIdle(t *testing.T) {
 		t.Fatalf("the welcome screen was not reset after the idle time (%v)", err)
 	}
 }
+
+// TestKioskDonePageLimitPerAddress: the done page shows the ticket of whoever holds the check code
+// and answers 404 to a code that does not exist, so it would tell a guesser which codes are real.
+// One address may open 60 pages by code a minute (done, ticket and status pages together); the 61st
+// is refused with the "too many requests" page. Before, /selesai/:code had no limit at all.
+func TestKioskDonePageLimitPerAddress(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	app := submitForm(t, srv, 1)
+	c := newClient(t, srv.URL)
+	const letters = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+	for i := range codePagesPerMinute - 1 {
+		guess := "WW" + letters[i%31:i%31+1] + "-" + letters[i/31:i/31+1] + "WW"
+		if code, _ := c.get("/selesai/" + guess); code == http.StatusTooManyRequests {
+			t.Fatalf("guess %d (%s) refused already", i+1, guess)
+		}
+	}
+	if code, body := c.get("/selesai/" + app.StatusCode); code != http.StatusOK || !strings.Contains(body, app.Ticket) {
+		t.Fatalf("the 60th page, the real code: %d\n%.600s", code, body)
+	}
+	code, body := c.get("/selesai/" + app.StatusCode)
+	if code != http.StatusTooManyRequests || !strings.Contains(body, "Terlalu banyak percobaan") || strings.Contains(body, app.Ticket) {
+		t.Fatalf("the 61st page in a minute: %d, want 429 with the project's page and no ticket\n%.600s", code, body)
+	}
+	// The limit is shared with the other pages opened by a code, not one per address of the server.
+	if code, _ := c.get("/status/" + app.StatusCode); code != http.StatusTooManyRequests {
+		t.Fatalf("the phone status page after 61 done pages: %d, want 429", code)
+	}
+}

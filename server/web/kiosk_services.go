@@ -31,11 +31,11 @@ import (
 
 // kioskServiceRoutes adds the kiosk's card-holder services, the visit tickets and the phone status
 // page. Creating a ticket without finding a card costs nothing to ask for, so it is limited per
-// address; finding a card also counts every attempt in the database (storage.FindCardHolder).
-func (s *Server) kioskServiceRoutes(app *fiber.App) {
+// address; finding a card also counts every attempt in the database (storage.FindCardHolder). The
+// ticket and status pages share codeLimit with the done page (New).
+func (s *Server) kioskServiceRoutes(app *fiber.App, codeLimit fiber.Handler) {
 	findLimit := limiter.New(limiter.Config{Max: 20, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	ticketLimit := limiter.New(limiter.Config{Max: 20, Expiration: time.Minute, LimitReached: s.tooManyRequests})
-	codeLimit := limiter.New(limiter.Config{Max: 60, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/kartu/:service", s.findCardForm)
 	app.Post("/kartu/:service", findLimit, s.findCard)
 	app.Get("/kartu/:service/layanan", s.cardServiceForm)

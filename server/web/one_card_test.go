@@ -45,7 +45,12 @@ func TestNoSecondCardWhileOneIsInForce(t *testing.T) {
 		return n
 	}
 
-	code, _, cardPage := kioskSubmit(t, newClient(t, srv.URL), deskForm(1))
+	kiosk := newClient(t, srv.URL)
+	kioskFill(t, kiosk, deskForm(1))
+	review := kioskReview(t, kiosk)
+	site, _ := url.Parse(srv.URL)
+	held := kiosk.http.Jar.Cookies(site)
+	code, _, cardPage := kiosk.post("/daftar/kirim", review)
 	if code != http.StatusOK || !strings.Contains(cardPage, "tidak dapat dipakai untuk membuat kartu baru") ||
 		!strings.Contains(cardPage, "Lapor 6 bulanan") || !strings.Contains(cardPage, "Perpanjang atau perbaiki kartu kuning") ||
 		!strings.Contains(cardPage, "petugas") {
@@ -55,6 +60,10 @@ func TestNoSecondCardWhileOneIsInForce(t *testing.T) {
 		if strings.Contains(cardPage, secret) {
 			t.Errorf("the kiosk's answer reveals %q of the card", secret)
 		}
+	}
+	// Its answer lost and sent again: the same page, the draft already ended.
+	if code, _, again := postAs(t, srv.URL, "/daftar/kirim", kiosk.csrf, held, review); code != http.StatusOK || again != cardPage {
+		t.Fatalf("the refused submission sent again: %d\n%.800s", code, again)
 	}
 	_, _, openPage := kioskSubmit(t, newClient(t, srv.URL), deskForm(2))
 	if csrfValue.ReplaceAllString(cardPage, "") != csrfValue.ReplaceAllString(openPage, "") {

@@ -177,8 +177,7 @@ func driveEveryRequestPath(t *testing.T, srv *testServer, signer *card.Signer) {
 	lookup := url.Values{"nomor": {toReturn.StatusCode}, "birth_day": {"7"}, "birth_month": {"8"}, "birth_year": {"2001"}}
 	code, _, _ = returned.post("/cek/lengkapi", lookup)
 	expect("start completion", code, 303)
-	returned.get("/daftar/periksa")
-	code, _, _ = returned.post("/daftar/kirim", url.Values{"setuju": {"1"}})
+	code, _, _ = returned.post("/daftar/kirim", kioskReview(t, returned))
 	expect("send completion", code, 303)
 
 	// Walk-in and manual card, account and desk pages.

@@ -123,7 +123,8 @@ var scaleCases = []scaleCase{
 	{"kiosk submit (ticket numbering)", 20 * time.Millisecond, func(b *testing.B, e *scaleEnv, i int) (func() int, int) {
 		c := newClient(b, e.url)
 		kioskFill(b, c, e.people.Form())
-		return func() int { code, _, _ := c.post("/daftar/kirim", url.Values{"setuju": {"1"}}); return code }, 303
+		review := kioskReview(b, c)
+		return func() int { code, _, _ := c.post("/daftar/kirim", review); return code }, 303
 	}},
 	{"approve (registration number, Buku Agenda, card, print job)", 20 * time.Millisecond, func(b *testing.B, e *scaleEnv, i int) (func() int, int) {
 		id := readyApplication(b, e)

@@ -103,7 +103,11 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	app.Post("/daftar/kirim", s.submit)
 	app.Get("/daftar/:step", s.showStep)
 	app.Post("/daftar/:step", s.saveStep)
-	app.Get("/selesai/:code", s.done)
+	// Every page opened by a secret check code (the done page here, the visit ticket and the phone
+	// status page in kioskServiceRoutes) shares one per-address limit: a found code shows a ticket and
+	// opens the status, and spreading guesses over the three addresses gains nothing.
+	codeLimit := limiter.New(limiter.Config{Max: codePagesPerMinute, Expiration: time.Minute, LimitReached: s.tooManyRequests})
+	app.Get("/selesai/:code", codeLimit, s.done)
 	app.Post("/kiosk/reset", s.resetKiosk)
 
 	// The status check answers who is registered when given a ticket and a birth date: limit guessing.
@@ -115,11 +119,15 @@ func New(db *storage.DB, log *slog.Logger, opts Options, now func() time.Time) *
 	cardLimit := limiter.New(limiter.Config{Max: 60, Expiration: time.Minute, LimitReached: s.tooManyRequests})
 	app.Get("/cek/:token", cardLimit, s.publicCheck)
 	app.Get("/cek/:token/foto", cardLimit, s.publicCheckPhoto)
-	s.kioskServiceRoutes(app)
+	s.kioskServiceRoutes(app, codeLimit)
 	s.registerDesk(app)
 	prepareRenderer(app)
 	return app
 }
+
+// codePagesPerMinute is how many pages opened by a check code one address may ask for in a minute:
+// plenty for a kiosk or a phone refreshing its status, far too few to find one of the 31⁶ codes.
+const codePagesPerMinute = 60
 
 // prepareRenderer renders once before the server takes requests. Fiber builds its list of
 // view prefixes on the first Render without a lock, so two first requests rendering at the

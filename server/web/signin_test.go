@@ -302,3 +302,56 @@ func TestSignInUnlockByAdmin(t *testing.T) {
 // a busy 2-core machine a queue of them takes longer than the default 10 s request deadline,
 // which answered 503 instead of the 422 or 429 these tests count.
 var slowMachine = Options{RequestTimeout: 2 * time.Minute}
+
+// TestSignInAddressWaitClearedByAdmin: wrong passwords from one address (an office's tablets share
+// one) hold every account back there; the admin sees the address on the users page and clears its
+// wait (CSRF-protected, audited), and officers there sign in at once. Before, only an account's count
+// could be cleared, and the office waited.
+func TestSignInAddressWaitClearedByAdmin(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	_, pw := addOfficer(t, srv, "petugas", domain.RolePetugas)
+	_, adminPW := addOfficer(t, srv, "admin", domain.RoleAdmin)
+	admin := signIn(t, srv, "admin", adminPW)
+
+	c := newClient(t, srv.URL)
+	c.http.Timeout = 2 * time.Minute // comparisons under -race on a busy machine take a while
+	c.get("/masuk")
+	// A different made-up account each time: only the address's count passes its free attempts.
+	for i := 0; i <= domain.AddressSignInLimit.Free; i++ {
+		if status, _, _, err := tryLogin(c, fmt.Sprintf("tamu%d", i), "salah-salah-salah"); err != nil || status != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong password %d: %d %v", i+1, status, err)
+		}
+	}
+	if status, _, _, _ := tryLogin(c, "petugas", pw); status != http.StatusTooManyRequests {
+		t.Fatalf("the right password from the held-back address: %d, want 429", status)
+	}
+	status, page := admin.get("/petugas/pengguna")
+	if status != http.StatusOK || !strings.Contains(page, `data-clear-address="127.0.0.1"`) || !strings.Contains(page, "Harus menunggu") {
+		t.Fatalf("users page does not show the held-back address: %d\n%s", status, page)
+	}
+	clear := "/petugas/pengguna/alamat/hapus-penundaan"
+	if code, _, _ := admin.status(http.MethodPost, clear, url.Values{"alamat": {"127.0.0.1"}}); code != http.StatusForbidden {
+		t.Fatalf("clearing without CSRF token: %d, want 403", code)
+	}
+	for _, bad := range []string{"", "127.0.0.1' OR 1=1 --", "bukan-alamat", strings.Repeat("1", 200)} {
+		if code, _, body := admin.post(clear, url.Values{"alamat": {bad}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Alamat tidak dikenal") {
+			t.Fatalf("clearing %.30q: %d, want 422 with a message", bad, code)
+		}
+	}
+	if n, err := srv.DB.IntForAudit(ctx, "address-unlock"); err != nil || n != 0 {
+		t.Fatalf("audit rows after refused clearings = %d, %v", n, err)
+	}
+	if code, loc, body := admin.post(clear, url.Values{"alamat": {"127.0.0.1"}}); code != http.StatusSeeOther || loc != "/petugas/pengguna" {
+		t.Fatalf("clear the wait: %d %s\n%s", code, loc, body)
+	}
+	if n, err := srv.DB.IntForAudit(ctx, "address-unlock"); err != nil || n != 1 {
+		t.Fatalf("audit rows for the clearing = %d, %v", n, err)
+	}
+	if _, page := admin.get("/petugas/pengguna"); strings.Contains(page, `data-clear-address=`) || !strings.Contains(page, "data-no-addresses") {
+		t.Fatal("the address is still listed after its wait was cleared")
+	}
+	if status, _, _, _ := tryLogin(c, "petugas", pw); status != http.StatusSeeOther {
+		t.Fatalf("after clearing the address: %d, want to sign in", status)
+	}
+}
