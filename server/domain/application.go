@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -94,14 +95,27 @@ const statusCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 // NewStatusCode makes the short code a job seeker uses to check the application later, e.g. "K7P-4QX".
 func NewStatusCode() string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
+	return statusCodeFrom(rand.Reader)
+}
+
+// statusCodeFrom draws the code's six characters from random bytes. A byte of 248 or more is
+// skipped: 256 is not a multiple of 31, and taking every byte modulo 31 made 8 of the letters
+// come up more often than the others, which a guesser would try first.
+func statusCodeFrom(random io.Reader) string {
+	const unbiased = 256 / len(statusCodeAlphabet) * len(statusCodeAlphabet) // 248
+	code := make([]byte, 0, 6)
+	buf := make([]byte, 16)
+	for len(code) < 6 {
+		if _, err := io.ReadFull(random, buf); err != nil {
+			panic(err) // crypto/rand never fails on supported platforms
+		}
+		for _, b := range buf {
+			if int(b) < unbiased && len(code) < 6 {
+				code = append(code, statusCodeAlphabet[int(b)%len(statusCodeAlphabet)])
+			}
+		}
 	}
-	for i := range b {
-		b[i] = statusCodeAlphabet[int(b[i])%len(statusCodeAlphabet)]
-	}
-	return string(b[:3]) + "-" + string(b[3:])
+	return string(code[:3]) + "-" + string(code[3:])
 }
 
 // NormalizeLookup turns what a person typed to check an application ("a17", "A-017", "k7p4qx") into

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"reflect"
@@ -787,4 +788,25 @@ func FuzzFormDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStatusCodeUnbiased: every one of the 31 letters is equally likely. Bytes from 248 up, which
+// modulo 31 gave the first 8 letters a second chance, are skipped: from bytes 248–255 and then
+// 0–5 the code is the alphabet's first six letters, where the old code took A–H from the first six.
+func TestStatusCodeUnbiased(t *testing.T) {
+	random := append([]byte{248, 249, 250, 251, 252, 253, 254, 255}, 0, 1, 2, 3, 4, 5)
+	random = append(random, make([]byte, 16)...)
+	if got := statusCodeFrom(bytes.NewReader(random)); got != "ABC-DEF" {
+		t.Fatalf("code from skipped bytes then 0..5 = %q, want ABC-DEF", got)
+	}
+	// Each byte value below 248 maps to its letter exactly 8 times.
+	count := map[byte]int{}
+	for b := 0; b < 248; b++ {
+		count[statusCodeFrom(bytes.NewReader(append([]byte{byte(b)}, make([]byte, 15)...)))[0]]++
+	}
+	for i := range len(statusCodeAlphabet) {
+		if n := count[statusCodeAlphabet[i]]; n != 8 {
+			t.Fatalf("letter %c comes from %d byte values, want 8", statusCodeAlphabet[i], n)
+		}
+	}
 }
