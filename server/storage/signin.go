@@ -97,10 +97,23 @@ func (db *DB) UnlockSignIn(ctx context.Context, username, actor string) error {
 	return db.clearAttempts(ctx, signInAccount, username, actor, "user-unlock", username)
 }
 
-// ClearAddressWait clears an address's count of sign-in attempts, so officers at that address (an
-// office's tablets share one) can sign in at once; audited.
-func (db *DB) ClearAddressWait(ctx context.Context, address, actor string) error {
-	return db.clearAttempts(ctx, signInAddress, address, actor, "address-unlock", "alamat "+clip(address))
+// AddressCounter names what an address's attempts are counted for: signing in, or finding a card
+// holder at the kiosk (the lobby kiosk is one address for every job seeker).
+type AddressCounter string
+
+const (
+	SignInByAddress    AddressCounter = signInAddress
+	KioskCardByAddress AddressCounter = holderAddress
+)
+
+// ClearAddressWait clears an address's count of attempts of one counter, so the people there (an
+// office's tablets share one address, the lobby kiosk has one) are not held back; audited.
+func (db *DB) ClearAddressWait(ctx context.Context, counter AddressCounter, address, actor string) error {
+	action := "address-unlock"
+	if counter == KioskCardByAddress {
+		action = "kiosk-address-unlock"
+	}
+	return db.clearAttempts(ctx, string(counter), address, actor, action, "alamat "+clip(address))
 }
 
 // clearAttempts deletes one sign-in counter and audits it as action, naming what was cleared.
@@ -116,17 +129,17 @@ func (db *DB) clearAttempts(ctx context.Context, kind, name, actor, action, what
 	})
 }
 
-// AddressSignInCount is an address's count of sign-in attempts.
+// AddressSignInCount is an address's count of attempts.
 type AddressSignInCount struct {
 	Address string
 	SignInCount
 }
 
-// AddressSignInCounts returns the addresses that counted more than free sign-in attempts, latest
-// first, at most 100: the ones held back, or that will be at their next wrong password.
-func (db *DB) AddressSignInCounts(ctx context.Context, free int) ([]AddressSignInCount, error) {
+// AddressCounts returns the addresses that counted more than free attempts of a counter, latest
+// first, at most 100: the ones held back, or that will be at their next wrong attempt.
+func (db *DB) AddressCounts(ctx context.Context, counter AddressCounter, free int) ([]AddressSignInCount, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT name, tries, last_at FROM sign_in_attempts WHERE kind = ? AND tries > ?
-		ORDER BY last_at DESC LIMIT 100`, signInAddress, free)
+		ORDER BY last_at DESC LIMIT 100`, string(counter), free)
 	if err != nil {
 		return nil, err
 	}

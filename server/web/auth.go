@@ -427,24 +427,18 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 			}
 		}
 	}
-	held, err := s.db.AddressSignInCounts(c.UserContext(), s.addressLimit.Free)
+	signInWaits, err := s.addressWaits(c, storage.SignInByAddress, s.addressLimit)
 	if err != nil {
 		return err
 	}
-	var addresses []addressRow
-	for _, a := range held {
-		if !s.addressLimit.Active(a.Last, now) {
-			continue // forgotten: holds nothing back any more
-		}
-		row := addressRow{Address: a.Address, Tries: a.Tries}
-		if wait := s.addressLimit.Left(a.Tries, a.Last, now); wait > 0 {
-			row.Wait = signInWaitText(wait)
-		}
-		addresses = append(addresses, row)
+	kioskWaits, err := s.addressWaits(c, storage.KioskCardByAddress, domain.HolderAddressLimit)
+	if err != nil {
+		return err
 	}
 	p := s.deskPage(c, "Pengguna", "pengguna")
 	p.Data["Users"] = rows
-	p.Data["Addresses"], p.Data["AddressFree"] = addresses, s.addressLimit.Free
+	p.Data["Addresses"], p.Data["AddressFree"] = addressTable{"masuk", signInWaits, p.CSRF}, s.addressLimit.Free
+	p.Data["KioskAddresses"], p.Data["KioskAddressFree"] = addressTable{"anjungan", kioskWaits, p.CSRF}, domain.HolderAddressLimit.Free
 	p.Data["Free"], p.Data["MaxWait"] = s.accountLimit.Free, signInWaitText(s.accountLimit.Max)
 	return c.Render("desk/users", p, "layouts/officer")
 }
@@ -456,25 +450,60 @@ type userRow struct {
 	Wait  string // how long the next attempt must still wait; empty when it need not
 }
 
-// addressRow is an address held back from signing in, on the users page.
+// addressRow is an address held back by one of its attempt counters, on the users page.
 type addressRow struct {
+	Counter storage.AddressCounter
 	Address string
-	Tries   int    // sign-in attempts counted from the address
-	Wait    string // how long its next attempt must still wait; empty when it need not (the one after a wrong password will)
+	Tries   int    // attempts counted from the address
+	Wait    string // how long its next attempt must still wait; empty when it need not (the one after a wrong one will)
 }
 
-// clearAddressWait clears an address's sign-in attempts, for an office whose tablets (one shared
-// address) are held back after someone there guessed, or many officers mistyped.
+// addressTable is one table of held-back addresses on the users page.
+type addressTable struct {
+	Kind string // names the table for tests and styles: "masuk" (sign-in) or "anjungan" (kiosk)
+	Rows []addressRow
+	CSRF string
+}
+
+// addressWaits lists the addresses a counter holds back, or will at their next wrong attempt.
+func (s *Server) addressWaits(c *fiber.Ctx, counter storage.AddressCounter, limit domain.SignInLimit) ([]addressRow, error) {
+	held, err := s.db.AddressCounts(c.UserContext(), counter, limit.Free)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var rows []addressRow
+	for _, a := range held {
+		if !limit.Active(a.Last, now) {
+			continue // forgotten: holds nothing back any more
+		}
+		row := addressRow{Counter: counter, Address: a.Address, Tries: a.Tries}
+		if wait := limit.Left(a.Tries, a.Last, now); wait > 0 {
+			row.Wait = signInWaitText(wait)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// clearAddressWait clears an address's attempts of one counter: the sign-in, for an office whose
+// tablets (one shared address) are held back after someone there guessed or many officers
+// mistyped; or finding a card at the kiosk, for the lobby kiosk held back after many mistyped
+// birth dates.
 func (s *Server) clearAddressWait(c *fiber.Ctx) error {
-	// The address is one counted by the sign-in (c.IP()): anything else is not an address.
+	counter := storage.AddressCounter(c.FormValue("penghitung"))
+	if counter != storage.KioskCardByAddress {
+		counter = storage.SignInByAddress
+	}
+	// The address is one counted by the sign-in or the kiosk (c.IP()): anything else is not an address.
 	addr, err := netip.ParseAddr(c.FormValue("alamat"))
 	if err != nil {
 		return &PublicError{fiber.StatusUnprocessableEntity, "Alamat tidak dikenal. Buka kembali halaman Pengguna lalu pilih alamat dari daftar."}
 	}
-	if err := s.db.ClearAddressWait(c.UserContext(), addr.String(), actorOf(officerOf(c))); err != nil {
+	if err := s.db.ClearAddressWait(c.UserContext(), counter, addr.String(), actorOf(officerOf(c))); err != nil {
 		return err
 	}
-	s.log.Info("sign-in wait of an address cleared", "address", addr.String(), "by", officerOf(c).Username)
+	s.log.Info("wait of an address cleared", "counter", counter, "address", addr.String(), "by", officerOf(c).Username)
 	return c.Redirect("/petugas/pengguna", fiber.StatusSeeOther)
 }
 

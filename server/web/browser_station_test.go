@@ -11,6 +11,7 @@ import (
 
 	"ak1/server/domain"
 	"ak1/server/internal/testbrowser"
+	"ak1/server/storage"
 )
 
 // TestOperatorStationPowersInBrowser is the Operator Cetak at a 1280×800 tablet taking a station's
@@ -95,9 +96,9 @@ func TestUsersPageUnlockInBrowser(t *testing.T) {
 	testbrowser.Step(t, ctx, "clear the address's wait", chromedp.ScrollIntoView(`[data-clear-address="10.0.0.9"]`))
 	testbrowser.Screenshot(t, ctx, "users-02-address-held-back")
 	testbrowser.Step(t, ctx, "clear", chromedp.Click(`[data-clear-address="10.0.0.9"]`))
-	testbrowser.WaitAcrossReload(t, ctx, "cleared", `!!document.querySelector('[data-no-addresses]')`)
+	testbrowser.WaitAcrossReload(t, ctx, "cleared", `!!document.querySelector('[data-no-addresses="masuk"]')`)
 	testbrowser.Screenshot(t, ctx, "users-03-address-cleared")
-	if held, _ := srv.DB.AddressSignInCounts(bg, domain.AddressSignInLimit.Free); len(held) != 0 {
+	if held, _ := srv.DB.AddressCounts(bg, storage.SignInByAddress, domain.AddressSignInLimit.Free); len(held) != 0 {
 		t.Fatalf("addresses held back after clearing: %+v", held)
 	}
 }
