@@ -35,8 +35,8 @@ func (db *DB) DraftResubmits(ctx context.Context, token string) (int64, error) {
 
 // ResubmitApplication stores the completed form of a returned application and puts it back in the
 // queue (returned → resubmitted) in one transaction, deleting the kiosk draft. ErrStateChanged when
-// the application is no longer returned; domain.ErrAlreadyOpen when the NIK was changed to one that
-// has another open application.
+// the application is no longer returned; an *OpenApplicationError (errors.Is domain.ErrAlreadyOpen)
+// when the NIK has another open application, an *ActiveCardError when it holds a card in force.
 func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Form, draftToken string) (*domain.Application, error) {
 	data, err := json.Marshal(f)
 	if err != nil {
@@ -56,13 +56,7 @@ func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Fo
 		if domain.State(state) != domain.StateReturned {
 			return ErrStateChanged
 		}
-		var other int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE nik = ? AND id != ? AND state IN `+openStatesSQL()+` LIMIT 1`,
-			f.NIK, appID).Scan(&other)
-		if err == nil {
-			return domain.ErrAlreadyOpen
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if err := db.nikFree(ctx, tx, now, appID, f.NIK); err != nil {
 			return err
 		}
 		var old domain.Form

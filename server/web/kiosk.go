@@ -385,22 +385,12 @@ func (s *Server) submit(c *fiber.Ctx) error {
 		return s.resubmit(c, appID, f, token)
 	}
 	app, err := s.db.SubmitApplication(c.UserContext(), f, "kiosk", "kiosk", token)
+	if errors.Is(err, domain.ErrAlreadyOpen) {
+		return s.nikAlreadyRegistered(c, token, "existing", app.ID)
+	}
 	var valid *storage.ActiveCardError
-	if errors.Is(err, domain.ErrAlreadyOpen) || errors.As(err, &valid) {
-		// Not a second application, nor a second card while one is in force: forget this draft.
-		if derr := s.db.DeleteDraft(c.UserContext(), token); derr != nil {
-			return derr
-		}
-		// Whoever typed this NIK may not be its owner: say nothing about the other application or
-		// card (no ticket, no number, no state, not even which of the two), only where its owner
-		// goes next. Both cases get the same page.
-		s.forgetKiosk(c)
-		if valid != nil {
-			s.log.Info("kiosk submission with a NIK holding a card in force", "card", valid.CardID)
-		} else {
-			s.log.Info("kiosk submission with a NIK already in progress", "existing", app.ID)
-		}
-		return c.Render("kiosk/already", s.page(c, "NIK sudah terdaftar"), "layouts/kiosk")
+	if errors.As(err, &valid) {
+		return s.nikAlreadyRegistered(c, token, "card", valid.CardID)
 	}
 	if err != nil {
 		return err
@@ -409,6 +399,21 @@ func (s *Server) submit(c *fiber.Ctx) error {
 	s.events.notify() // the officers' live queues
 	s.log.Info("application submitted", "id", app.ID, "ticket", app.Ticket)
 	return redirect(c, "/selesai/"+app.StatusCode)
+}
+
+// nikAlreadyRegistered answers a kiosk submission or completion whose NIK has another open
+// application or a card in force: not a second application, nor a second card while one is in
+// force. The draft is forgotten. Whoever typed this NIK may not be its owner: the page says nothing
+// about the other application or card (no ticket, no number, no state, not even which of the two),
+// only where its owner goes next; every case gets the same page. what and id name the other
+// application or card for the log.
+func (s *Server) nikAlreadyRegistered(c *fiber.Ctx, token, what string, id int64) error {
+	if err := s.db.DeleteDraft(c.UserContext(), token); err != nil {
+		return err
+	}
+	s.forgetKiosk(c)
+	s.log.Info("kiosk NIK already registered", what, id)
+	return c.Render("kiosk/already", s.page(c, "NIK sudah terdaftar"), "layouts/kiosk")
 }
 
 func (s *Server) forgetKiosk(c *fiber.Ctx) {
@@ -557,10 +562,16 @@ func (s *Server) startCompletion(c *fiber.Ctx) error {
 // resubmit sends a completed returned application back to the queue.
 func (s *Server) resubmit(c *fiber.Ctx, appID int64, f *domain.Form, token string) error {
 	app, err := s.db.ResubmitApplication(c.UserContext(), appID, f, token)
+	var open *storage.OpenApplicationError
+	var valid *storage.ActiveCardError
 	switch {
-	case errors.Is(err, domain.ErrAlreadyOpen):
-		return s.reviewPage(c, f, domain.Errors{"nik": "NIK ini sudah dipakai permohonan lain yang masih berjalan"},
-			"NIK ini sudah dipakai permohonan lain yang masih berjalan. Periksa NIK, atau tanyakan petugas.")
+	case errors.As(err, &open):
+		// The NIK was changed to one taken: the same page as a new submission's, so that completing
+		// a returned application reveals no more about a NIK than registering anew. The returned
+		// application keeps its data; its check code opens the completion again.
+		return s.nikAlreadyRegistered(c, token, "existing", open.ID)
+	case errors.As(err, &valid):
+		return s.nikAlreadyRegistered(c, token, "card", valid.CardID)
 	case errors.Is(err, storage.ErrStateChanged):
 		if derr := s.db.DeleteDraft(c.UserContext(), token); derr != nil {
 			return derr
