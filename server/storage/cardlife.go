@@ -847,7 +847,8 @@ func newStatusCode(ctx context.Context, tx *sql.Tx) (string, error) {
 // logged with its old value), the card is voided and a new print of the same registration (next
 // serial, same dates, same reports) is queued, all in one transaction. An application whose card
 // was already printed goes back to approved, so the new card is checked, signed and handed over
-// like the first. It returns the new print job.
+// like the first. It returns the new print job. A NIK changed to one with another open application
+// or another card in force is refused (*OpenApplicationError, *ActiveCardError).
 func (db *DB) CorrectCard(ctx context.Context, cardID, userID int64, f *domain.Form, changes []FieldChange) (int64, error) {
 	if len(changes) == 0 {
 		return 0, &domain.RuleError{Message: "Tidak ada data yang diubah."}
@@ -869,6 +870,9 @@ func (db *DB) CorrectCard(ctx context.Context, cardID, userID int64, f *domain.F
 		}
 		st, err := stateOf(ctx, tx, c.ApplicationID)
 		if err != nil {
+			return err
+		}
+		if err := db.checkNIKChange(ctx, tx, now, c.ApplicationID, f.NIK); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET form = ?, nik = ?, full_name = ?, birth_date = ?, sex = ?, updated_at = ?

@@ -600,7 +600,8 @@ type FieldChange struct {
 }
 
 // CorrectApplication stores the corrected form of an application the officer saw in state seen,
-// recording every changed field with its old value.
+// recording every changed field with its old value. A NIK changed to one with another open
+// application or a card in force is refused (*OpenApplicationError, *ActiveCardError).
 func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen domain.State, f *domain.Form, changes []FieldChange) error {
 	if len(changes) == 0 {
 		return nil
@@ -609,6 +610,9 @@ func (db *DB) CorrectApplication(ctx context.Context, id, userID int64, seen dom
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if !inStates(seen, deskStates...) {
 			return ErrStateChanged
+		}
+		if err := db.checkNIKChange(ctx, tx, now, id, f.NIK); err != nil {
+			return err
 		}
 		return writeCorrection(ctx, tx, now, id, userID, seen, seen, f, changes)
 	})

@@ -36,9 +36,11 @@ func (db *DB) DraftResubmits(ctx context.Context, token string) (int64, error) {
 
 // ResubmitApplication stores the completed form of a returned application and puts it back in the
 // queue (returned → resubmitted) in one transaction, deleting the kiosk draft. ErrStateChanged when
-// the application is no longer returned; domain.ErrAlreadyOpen when the NIK was changed to one that
-// has another open application. The draft is claimed with the submission key of its review screen
-// first (SubmitKioskDraft): a repeat of the same sending gets the application with ErrSubmittedBefore.
+// the application is no longer returned; an *OpenApplicationError (errors.Is domain.ErrAlreadyOpen)
+// when the NIK was changed to one that has another open application, an *ActiveCardError when it
+// holds a card in force (the draft ends then too, and a repeat gets domain.ErrAlreadyOpen). The
+// draft is claimed with the submission key of its review screen first (SubmitKioskDraft): a repeat
+// of the same sending gets the application with ErrSubmittedBefore.
 func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Form, draftToken, key string) (*domain.Application, error) {
 	data, err := json.Marshal(f)
 	if err != nil {
@@ -49,6 +51,7 @@ func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Fo
 	sent := kioskKey{draftToken, key}
 	var earlier sql.NullInt64
 	var sentBefore bool
+	var taken error
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if earlier, sentBefore, err = claimDraft(ctx, tx, sent); err != nil || sentBefore {
@@ -65,13 +68,14 @@ func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Fo
 		if domain.State(state) != domain.StateReturned {
 			return ErrStateChanged
 		}
-		var other int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE nik = ? AND id != ? AND state IN `+openStatesSQL()+` LIMIT 1`,
-			f.NIK, appID).Scan(&other)
-		if err == nil {
-			return domain.ErrAlreadyOpen
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if err := db.nikFree(ctx, tx, now, appID, f.NIK); err != nil {
+			var open *OpenApplicationError
+			var valid *ActiveCardError
+			if errors.As(err, &open) || errors.As(err, &valid) {
+				// As for a new submission: the draft ends, and a repeat gets the same answer.
+				taken = err
+				return recordSubmission(ctx, tx, sent, 0, now)
+			}
 			return err
 		}
 		var old domain.Form
@@ -105,6 +109,9 @@ func (db *DB) ResubmitApplication(ctx context.Context, appID int64, f *domain.Fo
 	}
 	if sentBefore {
 		return db.earlier(ctx, earlier, nil)
+	}
+	if taken != nil {
+		return nil, taken
 	}
 	return db.Application(ctx, appID)
 }

@@ -126,6 +126,9 @@ func (db *DB) CorrectAndReprint(ctx context.Context, appID, userID int64, f *dom
 		if err != nil {
 			return err
 		}
+		if err := db.checkNIKChange(ctx, tx, now, appID, f.NIK); err != nil {
+			return err
+		}
 		if err := writeCorrection(ctx, tx, now, appID, userID, st, domain.StateApproved, f, changes); err != nil {
 			return err
 		}

@@ -177,7 +177,7 @@ func TestKioskExperienceStepFits(t *testing.T) {
 	if msg := textOf(t, ctx, "#e-never_worked"); !strings.Contains(msg, "belum pernah bekerja") {
 		t.Errorf("message = %q", msg)
 	}
-	testbrowser.Step(t, ctx, "tick never worked", chromedp.Click(`input[name=never_worked] + span`), next("Pekerjaan yang diinginkan"))
+	testbrowser.Step(t, ctx, "tick never worked", testbrowser.HTMXSettled(), chromedp.Click(`input[name=never_worked] + span`), next("Pekerjaan yang diinginkan"))
 }
 
 func countNodes(t *testing.T, ctx context.Context, sel string) int {

@@ -483,9 +483,12 @@ func nonEmpty(ss ...string) []string {
 func (s *Server) deskError(err error) error {
 	var nr *storage.NotReadyError
 	var valid *storage.ActiveCardError
+	var open *storage.OpenApplicationError
 	switch {
 	case errors.As(err, &valid):
 		return &PublicError{fiber.StatusConflict, cardInForceMessage(valid, "kartu baru tidak dapat diterbitkan")}
+	case errors.As(err, &open):
+		return &PublicError{fiber.StatusConflict, openWithNIKMessage(open)}
 	case errors.Is(err, storage.ErrStateChanged):
 		return alreadyHandled
 	case errors.As(err, &nr):

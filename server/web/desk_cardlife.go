@@ -504,12 +504,17 @@ func (s *Server) cardCorrectionForm(c *fiber.Ctx) error {
 		return err
 	}
 	errs, _ := life.App.Form.Validate(s.rules())
-	return s.renderCardCorrection(c, life, &life.App.Form, errs)
+	return s.renderCardCorrection(c, life, &life.App.Form, errs, nil)
 }
 
-func (s *Server) renderCardCorrection(c *fiber.Ctx, life *storage.CardLife, f *domain.Form, errs domain.Errors) error {
+// renderCardCorrection shows the card's correction form; extra adds to the page's data.
+func (s *Server) renderCardCorrection(c *fiber.Ctx, life *storage.CardLife, f *domain.Form, errs domain.Errors, extra fiber.Map) error {
 	a := &storage.DeskApplication{Application: *life.App}
-	return s.renderDeskForm(c, "perbaikan", a, f, errs, fiber.Map{"Action": cardURL(life.Card.ID) + "/perbaikan"})
+	data := fiber.Map{"Action": cardURL(life.Card.ID) + "/perbaikan"}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return s.renderDeskForm(c, "perbaikan", a, f, errs, data)
 }
 
 // cardCorrectionSubmit corrects the data of an issued card: the same checks as the kiosk, each
@@ -526,10 +531,13 @@ func (s *Server) cardCorrectionSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	if errs, _ := f.Validate(s.rules()); len(errs) > 0 {
-		return s.renderCardCorrection(c, life, &f, errs)
+		return s.renderCardCorrection(c, life, &f, errs, nil)
 	}
 	f.Normalize()
 	jobID, err := s.db.CorrectCard(c.UserContext(), life.Card.ID, officerOf(c).ID, &f, formChanges(&old, &f))
+	if errs, extra := nikTaken(err); errs != nil {
+		return s.renderCardCorrection(c, life, &f, errs, extra)
+	}
 	if err != nil {
 		return s.lifeError(err)
 	}

@@ -263,8 +263,9 @@ func (s *Server) walkInSubmit(c *fiber.Ctx) error {
 			fiber.Map{"Existing": app})
 	}
 	if errors.As(err, &valid) {
-		return s.renderDeskForm(c, "baru", nil, f, domain.Errors{"nik": cardInForceMessage(valid, "kartu baru tidak dapat diterbitkan")},
-			fiber.Map{"CardInForce": valid, "CardInForceURL": cardURL(valid.CardID), "CardInForceState": domain.CardStateLabel(valid.State), "Agreed": f.Agreed})
+		extra := cardInForceData(valid)
+		extra["Agreed"] = f.Agreed
+		return s.renderDeskForm(c, "baru", nil, f, domain.Errors{"nik": cardInForceField(valid)}, extra)
 	}
 	if err != nil {
 		return err
@@ -301,6 +302,9 @@ func (s *Server) correctSubmit(c *fiber.Ctx) error {
 	if seen == domain.StatePrinted {
 		// The holder found the mistake on the printed card (SOP 8): void it and print the corrected one.
 		if _, err := s.db.CorrectAndReprint(c.UserContext(), a.ID, officerOf(c).ID, &f, formChanges(&old, &f)); err != nil {
+			if errs, extra := nikTaken(err); errs != nil {
+				return s.renderDeskForm(c, "ubah", a, &f, errs, extra)
+			}
 			return s.deskError(err)
 		}
 		s.events.notify()
@@ -308,6 +312,9 @@ func (s *Server) correctSubmit(c *fiber.Ctx) error {
 		return c.Redirect(appURL(a.ID), fiber.StatusSeeOther)
 	}
 	if err := s.db.CorrectApplication(c.UserContext(), a.ID, officerOf(c).ID, seen, &f, formChanges(&old, &f)); err != nil {
+		if errs, extra := nikTaken(err); errs != nil {
+			return s.renderDeskForm(c, "ubah", a, &f, errs, extra)
+		}
 		return s.deskError(err)
 	}
 	s.events.notify()
@@ -366,8 +373,10 @@ func (s *Server) manualSubmit(c *fiber.Ctx) error {
 		}
 		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s, %s): selesaikan permohonan itu, kartu manual tidak dicatat.", open.Ticket, stateLabel(open.State))}, extra)
 	case errors.As(err, &valid):
-		extra["CardInForce"], extra["CardInForceURL"], extra["CardInForceState"] = valid, cardURL(valid.CardID), domain.CardStateLabel(valid.State)
-		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": cardInForceMessage(valid, "kartu kedua tidak dicatat")}, extra)
+		for k, v := range cardInForceData(valid) {
+			extra[k] = v
+		}
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": cardInForceField(valid)}, extra)
 	case err != nil:
 		return err
 	}
@@ -380,4 +389,39 @@ func cardInForceMessage(valid *storage.ActiveCardError, outcome string) string {
 	return fmt.Sprintf("NIK ini sudah memiliki kartu AK/I yang masih berlaku (nomor %s, %s, berlaku sampai %s): %s selama kartu itu berlaku. "+
 		"Buka halaman kartu itu untuk lapor, perbaikan data, perpanjangan atau pembatalan.",
 		valid.RegNumber, strings.ToLower(domain.CardStateLabel(valid.State)), domain.FormatDate(valid.ValidUntil), outcome)
+}
+
+// cardInForceField is the NIK field's message when the form's alert shows the card in force: short,
+// the alert above says the rest.
+func cardInForceField(valid *storage.ActiveCardError) string {
+	return fmt.Sprintf("NIK ini sudah memiliki kartu AK/I yang masih berlaku (nomor %s): lihat keterangan di atas.", valid.RegNumber)
+}
+
+// cardInForceData is what the desk form's alert shows of the card in force: number, state,
+// validity and a link to its page.
+func cardInForceData(valid *storage.ActiveCardError) fiber.Map {
+	return fiber.Map{"CardInForce": valid, "CardInForceURL": cardURL(valid.CardID), "CardInForceState": domain.CardStateLabel(valid.State)}
+}
+
+// nikTaken turns a correction refused because the new NIK is taken (another card in force, another
+// open application) into the message on the NIK field and the alert naming the card or the
+// application, so the form comes back with what the officer typed. errs is nil for any other error.
+func nikTaken(err error) (errs domain.Errors, extra fiber.Map) {
+	var valid *storage.ActiveCardError
+	var open *storage.OpenApplicationError
+	switch {
+	case errors.As(err, &valid):
+		return domain.Errors{"nik": cardInForceField(valid)}, cardInForceData(valid)
+	case errors.As(err, &open):
+		return domain.Errors{"nik": fmt.Sprintf("NIK ini sudah dipakai permohonan lain yang masih berjalan (tiket %s): lihat keterangan di atas.", open.Ticket)},
+			fiber.Map{"OpenWithNIK": open, "OpenWithNIKState": stateLabel(open.State), "OpenWithNIKURL": appURL(open.ID)}
+	}
+	return nil, nil
+}
+
+// openWithNIKMessage tells the officer which other application holds the NIK, where the form's
+// alert cannot (deskError).
+func openWithNIKMessage(open *storage.OpenApplicationError) string {
+	return fmt.Sprintf("NIK ini sudah dipakai permohonan lain yang masih berjalan (tiket %s, %s): NIK permohonan ini tidak dapat diganti menjadi NIK itu. "+
+		"Periksa kembali NIK pada KTP, atau selesaikan permohonan itu dulu.", open.Ticket, strings.ToLower(stateLabel(open.State)))
 }

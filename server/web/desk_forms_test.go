@@ -127,7 +127,8 @@ func TestManualCardFollowsDeskRules(t *testing.T) {
 		t.Fatalf("manual card stored %d times with its signer (%v)", n, err)
 	}
 	code, _, body := c.post("/petugas/manual", manual(3, "5171 150926 000004", pk, nil))
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "masih berlaku (nomor 5171 150926 000003, aktif, berlaku sampai 15 September 2028)") {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Nomor pendaftaran <strong>5171 150926 000003</strong>, status Aktif, berlaku sampai 15 September 2028") ||
+		!strings.Contains(body, "masih berlaku (nomor 5171 150926 000003)") {
 		t.Fatalf("second manual card for the same NIK: %d\n%.1500s", code, body)
 	}
 	if n, err := srv.DB.QueryIntForTest(bg, `SELECT count(*) FROM cards`); err != nil || n != 1 {

@@ -599,12 +599,15 @@ func (s *Server) startCompletion(c *fiber.Ctx) error {
 // resubmit sends a completed returned application back to the queue.
 func (s *Server) resubmit(c *fiber.Ctx, appID int64, f *domain.Form, token, key string) error {
 	app, err := s.db.ResubmitApplication(c.UserContext(), appID, f, token, key)
+	var valid *storage.ActiveCardError
 	switch {
 	case errors.Is(err, storage.ErrSubmittedBefore), errors.Is(err, storage.ErrSubmitKey):
 		return s.submitted(c, app, err)
-	case errors.Is(err, domain.ErrAlreadyOpen):
-		return s.reviewPage(c, f, domain.Errors{"nik": "NIK ini sudah dipakai permohonan lain yang masih berjalan"},
-			"NIK ini sudah dipakai permohonan lain yang masih berjalan. Periksa NIK, atau tanyakan petugas.")
+	case errors.Is(err, domain.ErrAlreadyOpen), errors.As(err, &valid):
+		// The NIK was changed to one taken: the same page as a new submission's, so that completing
+		// a returned application reveals no more about a NIK than registering anew. The returned
+		// application keeps its data; its check code opens the completion again.
+		return s.submitted(c, nil, err)
 	case errors.Is(err, storage.ErrStateChanged):
 		if derr := s.db.DeleteDraft(c.UserContext(), token); derr != nil {
 			return derr

@@ -102,7 +102,7 @@ func TestNoSecondCardWhileOneIsInForce(t *testing.T) {
 	manual.Set("pengantar", strconv.FormatInt(pk, 10))
 	code, _, body = desk.post("/petugas/manual", manual)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "5171 021126 009001") || !strings.Contains(body, `href="`+cardURL(cardID)+`"`) ||
-		!strings.Contains(body, "kartu kedua tidak dicatat") {
+		!strings.Contains(body, "Kartu kedua tidak dicatat") {
 		t.Fatalf("manual card for a NIK holding a card in force: %d\n%.2000s", code, body)
 	}
 
