@@ -43,7 +43,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCommand(ctx, rest, getenv, stdout, stderr)
 	case "restore":
 		return restoreCommand(ctx, rest, getenv, stdout, stderr)
+	case "check-data":
+		return checkDataCommand(ctx, rest, getenv, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, user, station, report, demo, tls, backup, restore)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, user, station, report, demo, tls, backup, restore, check-data)", cmd)
 	}
 }
