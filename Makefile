@@ -41,6 +41,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParsePrintOptions$$' -fuzztime=150000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzParseFigure$$' -fuzztime=50000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzKioskHolderInput$$' -fuzztime=50000x ./server/domain
+	$(GO) test -run='^$$' -fuzz='^FuzzCleanStoredJSON$$' -fuzztime=60000x ./server/domain
 	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=150000x ./server/card
 	$(GO) test -run='^$$' -fuzz='^FuzzPhotoHeader$$' -fuzztime=20000x ./server/web
 	$(GO) test -run='^$$' -fuzz='^FuzzParseLine$$' -fuzztime=300000x ./agent/internal/journal

@@ -1,6 +1,11 @@
 package domain
 
-import "testing"
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
 
 // TestCleanStoredJSON: only the string values that CleanText would change are rewritten; keys,
 // order, numbers and the other values stay byte for byte, also an invisible character written as
@@ -43,4 +48,66 @@ func TestCleanStoredText(t *testing.T) {
 	if got := MaskNIK("5171030708010001"); got != "5171********0001" {
 		t.Errorf("MaskNIK = %q", got)
 	}
+}
+
+// FuzzCleanStoredJSON: CleanStoredJSON walks a JSON document by hand, so no document may crash
+// it, and for every valid one the result is valid JSON with the same keys, numbers and shape,
+// each string value cleaned by CleanStored, and cleaning it again changes nothing.
+func FuzzCleanStoredJSON(f *testing.F) {
+	for _, seed := range []string{`{"a":"x\u200by","b":[1,"  c  ",{"d":null}]}`, `"\u202e"`, `[]`, `{"k\"":"v\\"}`,
+		`{"a" : "b" , "c":true}`, "{\"a\":\"\u00a0\"}", `{"a":"\ud800"}`, `12`, `{"a":"x"`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		got, _, err := CleanStoredJSON(doc)
+		if !json.Valid([]byte(doc)) {
+			if err == nil && got != doc {
+				t.Fatalf("invalid JSON %q changed to %q without an error", doc, got)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("valid JSON %q: %v", doc, err)
+		}
+		if !json.Valid([]byte(got)) {
+			t.Fatalf("cleaning %q gave invalid JSON %q", doc, got)
+		}
+		if want, have := cleanedTree(t, doc), decodeTree(t, got); !reflect.DeepEqual(want, have) {
+			t.Fatalf("cleaning %q gave %q:\n%#v\nwant\n%#v", doc, got, have, want)
+		}
+		if again, changed, _ := CleanStoredJSON(got); again != got || len(changed) != 0 {
+			t.Fatalf("cleaning %q twice changed it again: %q", got, again)
+		}
+	})
+}
+
+func decodeTree(t *testing.T, doc string) any {
+	dec := json.NewDecoder(strings.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// cleanedTree is the document decoded with CleanStored applied to every string value.
+func cleanedTree(t *testing.T, doc string) any {
+	var clean func(any) any
+	clean = func(v any) any {
+		switch v := v.(type) {
+		case string:
+			return CleanStored(v)
+		case []any:
+			for i := range v {
+				v[i] = clean(v[i])
+			}
+		case map[string]any:
+			for k := range v {
+				v[k] = clean(v[k])
+			}
+		}
+		return v
+	}
+	return clean(decodeTree(t, doc))
 }
