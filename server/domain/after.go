@@ -29,6 +29,7 @@ const (
 	StepPrinted                SOPStep = "printed"                  // SOP 7
 	StepHolderChecked          SOPStep = "holder_checked"           // SOP 8–9: checked and signed by the holder
 	StepHolderError            SOPStep = "holder_error"             // SOP 8: the holder found a mistake; corrected and reprinted
+	StepReprintApproved        SOPStep = "reprint_approved"         // SOP 7: a card corrected after printing goes through 7–13 again
 	StepSigned                 SOPStep = "signed"                   // SOP 10–11: signed and stamped
 	StepReferred               SOPStep = "referred"                 // SOP 12: referred to a vacancy
 	StepCounselled             SOPStep = "counselled"               // SOP 12
@@ -57,6 +58,7 @@ var SOPSteps = []StepInfo{
 	{StepPrinted, "7", "Kartu dicetak", 2},
 	{StepHolderChecked, "8–9", "Diperiksa dan ditandatangani pemegang", 3},
 	{StepHolderError, "8", "Ada kesalahan: dikoreksi dan dicetak ulang", 0},
+	{StepReprintApproved, "7", "Data kartu diperbaiki: dicetak ulang, diperiksa, ditandatangani dan diserahkan lagi", 0},
 	{StepSigned, "10–11", "Ditandatangani dan dicap Pengantar Kerja", 2},
 	{StepReferred, "12", "Dirujuk ke lowongan", 0},
 	{StepCounselled, "12", "Bimbingan jabatan", 1},

@@ -43,17 +43,23 @@ var ServiceIntervals = []ServiceInterval{
 		Minutes: StepSigned.Info().Minutes},
 	{Key: "bimbingan", Label: "Bimbingan jabatan", SOP: "12", From: []SOPStep{StepSigned}, To: []SOPStep{StepCounselled, StepCounsellingSkipped},
 		Minutes: StepCounselled.Info().Minutes},
-	{Key: "serah", Label: "Penyerahan kartu", SOP: "13", From: []SOPStep{StepCounselled, StepCounsellingSkipped}, To: []SOPStep{StepHandedOver},
+	// A reprint's run has no counselling (given with the first card): its hand-over follows the sign-off.
+	{Key: "serah", Label: "Penyerahan kartu", SOP: "13", From: []SOPStep{StepCounselled, StepCounsellingSkipped, StepSigned}, To: []SOPStep{StepHandedOver},
 		Minutes: StepHandedOver.Info().Minutes},
 	{Key: "layanan", Label: "Layanan: dipanggil sampai kartu di tangan", SOP: "1–13", From: []SOPStep{StepCalled}, To: []SOPStep{StepHandedOver},
 		Minutes: ServiceMinutes},
 	{Key: "kunjungan", Label: "Seluruh kunjungan: tiket sampai kartu di tangan", SOP: "—", From: []SOPStep{StepTicket}, To: []SOPStep{StepHandedOver}},
 }
 
-// ServiceVisit is one application's recorded moments: the first time each step was taken.
+// ServiceVisit is one run of an application through the service: the first time each step was
+// taken in it. The first run starts with the ticket; a card corrected after printing (its holder's
+// check, sign-off or hand-over done) runs through SOP 7–13 again, often weeks later, as a run of
+// its own (Reprint) that starts at the correction: its StepApproved is the correction's time, so
+// each step is measured within one run and never from the first run's steps.
 type ServiceVisit struct {
 	ApplicationID int64
-	Steps         map[SOPStep]time.Time // StepTicket included
+	Reprint       bool
+	Steps         map[SOPStep]time.Time // StepTicket included in the first run only
 }
 
 // Duration is how long the interval took in the visit, and the office day it ended; false when the
@@ -109,16 +115,40 @@ func Stats(d []time.Duration) TimeStats {
 }
 
 // ServiceReport is the service times of a month: per interval for the month and for each day.
+// Reprints (runs after a correction) are figured apart, for the month only: they are not the
+// service the SOP times (no ticket, no call, no counselling) and would pull the steps 7–13 of
+// first issues towards their own times.
 type ServiceReport struct {
-	Month Period
-	Days  []time.Time                  // the days with any measured interval, in order
-	All   map[string]TimeStats         // by interval key, the whole month
-	ByDay map[string]map[int]TimeStats // by interval key, by index into Days
+	Month    Period
+	Days     []time.Time                  // the days with any measured interval, in order
+	All      map[string]TimeStats         // by interval key, the whole month
+	ByDay    map[string]map[int]TimeStats // by interval key, by index into Days
+	Reprints int                          // reprint runs with any interval measured in the month
+	Reprint  map[string]TimeStats         // by interval key, the reprint runs of the month
 }
 
 // BuildServiceReport measures the visits' intervals that ended in the month.
 func BuildServiceReport(m Period, visits []ServiceVisit) ServiceReport {
-	r := ServiceReport{Month: m, All: map[string]TimeStats{}, ByDay: map[string]map[int]TimeStats{}}
+	r := ServiceReport{Month: m, All: map[string]TimeStats{}, ByDay: map[string]map[int]TimeStats{}, Reprint: map[string]TimeStats{}}
+	reprint := map[string][]time.Duration{}
+	for _, v := range visits {
+		if !v.Reprint {
+			continue
+		}
+		counted := false
+		for _, iv := range ServiceIntervals {
+			if d, day, ok := iv.Duration(v); ok && m.Contains(day) {
+				reprint[iv.Key] = append(reprint[iv.Key], d)
+				counted = true
+			}
+		}
+		if counted {
+			r.Reprints++
+		}
+	}
+	for key, d := range reprint {
+		r.Reprint[key] = Stats(d)
+	}
 	month := map[string][]time.Duration{}
 	daily := map[string]map[time.Time][]time.Duration{}
 	seen := map[time.Time]bool{}
@@ -126,6 +156,9 @@ func BuildServiceReport(m Period, visits []ServiceVisit) ServiceReport {
 		daily[iv.Key] = map[time.Time][]time.Duration{}
 	}
 	for _, v := range visits {
+		if v.Reprint {
+			continue
+		}
 		for _, iv := range ServiceIntervals {
 			d, day, ok := iv.Duration(v)
 			if !ok || !m.Contains(day) {

@@ -890,8 +890,15 @@ func (db *DB) CorrectCard(ctx context.Context, cardID, userID int64, f *domain.F
 				return err
 			}
 		}
-		jobID, _, err = replaceCard(ctx, tx, now, c, actorOf(userID), userID, "perbaikan data: "+strings.Join(names, ", "))
+		var newCard int64
+		jobID, newCard, err = replaceCard(ctx, tx, now, c, actorOf(userID), userID, "perbaikan data: "+strings.Join(names, ", "))
 		if err != nil || !inStates(st, domain.StatePrinted, domain.StateChecked, domain.StateSigned, domain.StateCounselled, domain.StateHandedOver) {
+			return err
+		}
+		// The second run through SOP 7–13 starts here: the service-time figures measure it from this
+		// step, apart from the first run (ServiceVisits).
+		if err := stepEvent(ctx, tx, now, c.ApplicationID, domain.StepReprintApproved, actorOf(userID), userID, newCard, 0,
+			"perbaikan data: "+strings.Join(names, ", ")); err != nil {
 			return err
 		}
 		// The new card comes out of the printer without the holder's signature or the Pengantar

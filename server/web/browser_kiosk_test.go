@@ -191,6 +191,7 @@ func TestKioskCompleteApplication(t *testing.T) {
 		}
 	}
 	shot("14-review")
+	checkResetButtonOneLine(t, ctx, "review screen")
 
 	// "Ubah" goes back to a step and returns to the review screen.
 	testbrowser.Step(t, ctx, "change phone from review", chromedp.Click(`a[href="/daftar/kontak?kembali=periksa"]`),

@@ -109,6 +109,8 @@ func TestKioskCancelAsksFirst(t *testing.T) {
 	srv := newTestServer(t, Options{})
 	ctx := testbrowser.New(t, 1080, 1920, true)
 	testbrowser.Step(t, ctx, "type a name", startForm(srv.URL), fill(`#f-full_name`, "Ni Made Ayu"), chromedp.Click(`button[value=lanjut]`), chromedp.WaitVisible(`#e-nik`), testbrowser.HTMXSettled())
+	checkResetButtonOneLine(t, ctx, "form step")
+	testbrowser.Screenshot(t, ctx, "trial-cancel-button")
 	testbrowser.Step(t, ctx, "tap Batal", chromedp.Click(`.reset-form button`), chromedp.WaitVisible(`#batal-dialog`))
 	testbrowser.Screenshot(t, ctx, "trial-cancel-dialog")
 	if n := countDrafts(t, srv); n != 1 {
@@ -187,4 +189,32 @@ func countNodes(t *testing.T, ctx context.Context, sel string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// checkResetButtonOneLine: the header's "Batal, kembali ke awal" wrapped onto two lines on the
+// 1080 px kiosk. Its words must stay on one line (one line box for the text), the button no
+// lower than a touch target (48 px) and its text no smaller than the kiosk's small print (20 px).
+func checkResetButtonOneLine(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	type button struct {
+		Lines            int
+		Height, FontSize float64
+		Right, Viewport  float64
+	}
+	b, err := chromedp.Run(ctx, chromedp.Evaluate[button](`(() => {
+		const btn = document.querySelector(".reset-form button");
+		const r = document.createRange();
+		r.selectNodeContents(btn);
+		const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+		const box = btn.getBoundingClientRect();
+		return {lines: lines.size, height: box.height, fontSize: parseFloat(getComputedStyle(btn).fontSize),
+			right: box.right, viewport: document.documentElement.clientWidth};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Lines != 1 || b.Height < 48 || b.FontSize < 20 || b.Right > b.Viewport {
+		t.Errorf("%s: the cancel button's text takes %d lines, the button %.0f px high, text %.1f px, right edge %.0f of %.0f px",
+			where, b.Lines, b.Height, b.FontSize, b.Right, b.Viewport)
+	}
 }

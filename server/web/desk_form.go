@@ -259,8 +259,9 @@ func (s *Server) walkInSubmit(c *fiber.Ctx) error {
 	app, err := s.db.SubmitApplication(c.UserContext(), f, "desk", fmt.Sprintf("user:%d", o.ID), "")
 	var valid *storage.ActiveCardError
 	if errors.Is(err, domain.ErrAlreadyOpen) {
-		return s.renderDeskForm(c, "baru", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s, %s).", app.Ticket, stateLabel(app.State))},
-			fiber.Map{"Existing": app})
+		extra := openWithNIKData(&storage.OpenApplicationError{ID: app.ID, Ticket: app.Ticket, State: app.State})
+		extra["Agreed"] = f.Agreed
+		return s.renderDeskForm(c, "baru", nil, f, domain.Errors{"nik": openWithNIKField(app.Ticket)}, extra)
 	}
 	if errors.As(err, &valid) {
 		extra := cardInForceData(valid)
@@ -371,7 +372,10 @@ func (s *Server) manualSubmit(c *fiber.Ctx) error {
 		if gerr != nil {
 			return gerr
 		}
-		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s, %s): selesaikan permohonan itu, kartu manual tidak dicatat.", open.Ticket, stateLabel(open.State))}, extra)
+		for k, v := range openWithNIKData(&storage.OpenApplicationError{ID: open.ID, Ticket: open.Ticket, State: open.State}) {
+			extra[k] = v
+		}
+		return s.renderDeskForm(c, "manual", nil, f, domain.Errors{"nik": openWithNIKField(open.Ticket)}, extra)
 	case errors.As(err, &valid):
 		for k, v := range cardInForceData(valid) {
 			extra[k] = v
@@ -414,9 +418,21 @@ func nikTaken(err error) (errs domain.Errors, extra fiber.Map) {
 		return domain.Errors{"nik": cardInForceField(valid)}, cardInForceData(valid)
 	case errors.As(err, &open):
 		return domain.Errors{"nik": fmt.Sprintf("NIK ini sudah dipakai permohonan lain yang masih berjalan (tiket %s): lihat keterangan di atas.", open.Ticket)},
-			fiber.Map{"OpenWithNIK": open, "OpenWithNIKState": stateLabel(open.State), "OpenWithNIKURL": appURL(open.ID)}
+			openWithNIKData(open)
 	}
 	return nil, nil
+}
+
+// openWithNIKField is the NIK field's message of a new registration (walk-in, manual card) whose
+// NIK has an application still open: short, the form's alert says the rest.
+func openWithNIKField(ticket string) string {
+	return fmt.Sprintf("NIK ini sudah punya permohonan yang masih berjalan (tiket %s): lihat keterangan di atas.", ticket)
+}
+
+// openWithNIKData is what the desk form's alert shows of the open application holding the NIK:
+// ticket, state and a link to its page.
+func openWithNIKData(open *storage.OpenApplicationError) fiber.Map {
+	return fiber.Map{"OpenWithNIK": open, "OpenWithNIKState": stateLabel(open.State), "OpenWithNIKURL": appURL(open.ID)}
 }
 
 // openWithNIKMessage tells the officer which other application holds the NIK, where the form's
