@@ -152,6 +152,12 @@ func TestServiceTimesReprintRun(t *testing.T) {
 	if !found {
 		t.Fatalf("migration 175 did not restore the reprint's step from the audit log: %+v", steps)
 	}
+	// The timeline shows the restored step at its time, not last (it was written last).
+	for i := 1; i < len(steps); i++ {
+		if steps[i].At.Before(steps[i-1].At) {
+			t.Fatalf("timeline out of order: %s at %s after %s at %s", steps[i].Step, steps[i].At, steps[i-1].Step, steps[i-1].At)
+		}
+	}
 	again, err := db.ServiceVisits(ctx, from, from.AddDate(0, 1, 0))
 	must(err)
 	if r2 := domain.BuildServiceReport(nov, again); r2.Reprints != 1 || r2.Reprint["serah"] != wantReprint["serah"] || r2.All["serah"] != want["serah"] {

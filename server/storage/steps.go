@@ -39,10 +39,11 @@ type StepEvent struct {
 	Detail string
 }
 
-// StepEvents returns the steps taken for an application, oldest first.
+// StepEvents returns the steps taken for an application, oldest first: by time, then by id, as
+// steps written later for an earlier moment (migration 175 restoring reprints) belong at their time.
 func (db *DB) StepEvents(ctx context.Context, appID int64) ([]StepEvent, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT e.step, e.at, coalesce(u.full_name, ''), e.detail FROM step_events e
-		LEFT JOIN users u ON u.id = e.user_id WHERE e.application_id = ? ORDER BY e.id`, appID)
+		LEFT JOIN users u ON u.id = e.user_id WHERE e.application_id = ? ORDER BY e.at, e.id`, appID)
 	if err != nil {
 		return nil, err
 	}
