@@ -8,23 +8,41 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	"ak1/server/config"
 	"ak1/server/domain"
 	"ak1/server/storage"
 )
 
-// openForCLI opens the database of the data folder named by -data-dir or AK1_DATA_DIR.
+// openForCLI opens the database of the data folder named by -data-dir or AK1_DATA_DIR, with the
+// report window of AK1_REPORT_EARLY_DAYS and AK1_REPORT_GRACE_DAYS (or their flags).
 func openForCLI(ctx context.Context, fs *flag.FlagSet, args []string, getenv func(string) string) (*storage.DB, error) {
 	dir := fs.String("data-dir", envOr(getenv, "AK1_DATA_DIR", "./data"), "folder of the database (AK1_DATA_DIR)")
+	// A card's state (in force, lapsed) depends on the office's report window: the tools judge it
+	// as the server does.
+	early := fs.String("report-early-days", envOr(getenv, "AK1_REPORT_EARLY_DAYS", strconv.Itoa(domain.DefaultReportRules.Early)),
+		"days before a six-monthly report's due date from which it is accepted (AK1_REPORT_EARLY_DAYS)")
+	grace := fs.String("report-grace-days", envOr(getenv, "AK1_REPORT_GRACE_DAYS", strconv.Itoa(domain.DefaultReportRules.Grace)),
+		"days after a report's due date on which a card still without it lapses (AK1_REPORT_GRACE_DAYS)")
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	rules, err := config.ParseReportRules(*early, *grace)
+	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {
 		return nil, fmt.Errorf("AK1_DATA_DIR %q: %w", *dir, err)
 	}
-	return storage.Open(ctx, *dir, time.Now)
+	db, err := storage.Open(ctx, *dir, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	db.SetReportRules(rules)
+	return db, nil
 }
 
 func envOr(getenv func(string) string, name, fallback string) string {

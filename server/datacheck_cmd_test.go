@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,5 +126,56 @@ func TestCheckDataCommand(t *testing.T) {
 	out, err = check()
 	if err != nil || !strings.Contains(out, "Tidak ada temuan") {
 		t.Errorf("settled database: %v\n%s", err, out)
+	}
+}
+
+// TestCheckDataUsesTheOfficesReportWindow: whether a card without its first report is still in
+// force depends on the office's AK1_REPORT_GRACE_DAYS; check-data judges it as the server does.
+// Two cards of one NIK, 20 days past their first report's due date: in force with the default 30
+// days of grace (a finding), lapsed with 10 (nothing to do).
+func TestCheckDataUsesTheOfficesReportWindow(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := storage.Open(ctx, dir, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "ak1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	const nik = "5171030708010001"
+	now := time.Now().UTC().Format(time.RFC3339)
+	issued := time.Now().AddDate(0, -6, -20)
+	for id := 1; id <= 2; id++ {
+		if _, err := raw.ExecContext(ctx, `INSERT INTO applications (id, nik, full_name, birth_date, sex, state, ticket, ticket_day,
+			status_code, source, form, created_at, updated_at) VALUES (?, ?, 'I Wayan Sudarma', '2001-08-07', 'L', 'handed_over', ?, ?, ?, 'kiosk', '{}', ?, ?)`,
+			id, nik, fmt.Sprintf("A-00%d", id), issued.Format("2006-01-02"), fmt.Sprintf("K7P-00%d", id), now, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.ExecContext(ctx, `INSERT INTO cards (id, application_id, reg_number, serial, state, issued_on, valid_until, created_at)
+			VALUES (?, ?, ?, 1, 'active', ?, ?, ?)`, id, id, fmt.Sprintf("5171 000000 00000%d", id), issued.Format("2006-01-02"),
+			issued.AddDate(2, 0, 0).Format("2006-01-02"), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(grace string) (string, error) {
+		env := func(k string) string {
+			return map[string]string{"AK1_DATA_DIR": dir, "AK1_REPORT_GRACE_DAYS": grace}[k]
+		}
+		var out bytes.Buffer
+		err := run(ctx, []string{"ak1-server", "check-data"}, env, &out, &out)
+		return out.String(), err
+	}
+	if out, err := check(""); err == nil || !strings.Contains(out, "memegang 2 kartu yang masih berlaku") {
+		t.Errorf("default grace of 30 days: %v\n%s", err, out)
+	}
+	if out, err := check("10"); err != nil || strings.Contains(out, "kartu yang masih berlaku") {
+		t.Errorf("grace of 10 days: the cards have lapsed, nothing to do: %v\n%s", err, out)
+	}
+	if out, err := check("sepuluh"); err == nil || !strings.Contains(err.Error(), "AK1_REPORT_GRACE_DAYS") {
+		t.Errorf("a grace that is no number: %v\n%s", err, out)
 	}
 }

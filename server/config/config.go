@@ -123,13 +123,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	if c.KioskWarn, err = time.ParseDuration(warn); err != nil || c.KioskWarn < time.Second {
 		problems = append(problems, fmt.Errorf("AK1_KIOSK_WARN %q: expected a duration such as 20s", warn))
 	}
-	e, errE := strconv.Atoi(early)
-	g, errG := strconv.Atoi(grace)
-	c.ReportRules = domain.ReportRules{Early: e, Grace: g}
-	if errE != nil || errG != nil {
-		problems = append(problems, fmt.Errorf("AK1_REPORT_EARLY_DAYS %q, AK1_REPORT_GRACE_DAYS %q: expected whole numbers of days", early, grace))
-	} else if err := c.ReportRules.Check(); err != nil {
-		problems = append(problems, fmt.Errorf("AK1_REPORT_EARLY_DAYS, AK1_REPORT_GRACE_DAYS: %w", err))
+	if c.ReportRules, err = ParseReportRules(early, grace); err != nil {
+		problems = append(problems, err)
 	}
 	if c.IPK.Quarterly, err = domain.ParseQuarterly(quarterly); err != nil {
 		problems = append(problems, fmt.Errorf("AK1_IPK_QUARTERLY: %w", err))
@@ -169,4 +164,19 @@ func (c Config) Warnings() []string {
 			c.PublicURL, c.Addr))
 	}
 	return out
+}
+
+// ParseReportRules reads the report window of AK1_REPORT_EARLY_DAYS and AK1_REPORT_GRACE_DAYS (or
+// their flags); the server and the command-line tools that judge a card's state share it.
+func ParseReportRules(early, grace string) (domain.ReportRules, error) {
+	e, errE := strconv.Atoi(early)
+	g, errG := strconv.Atoi(grace)
+	r := domain.ReportRules{Early: e, Grace: g}
+	if errE != nil || errG != nil {
+		return r, fmt.Errorf("AK1_REPORT_EARLY_DAYS %q, AK1_REPORT_GRACE_DAYS %q: expected whole numbers of days", early, grace)
+	}
+	if err := r.Check(); err != nil {
+		return r, fmt.Errorf("AK1_REPORT_EARLY_DAYS, AK1_REPORT_GRACE_DAYS: %w", err)
+	}
+	return r, nil
 }
