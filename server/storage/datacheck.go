@@ -108,7 +108,7 @@ func (db *DB) CheckNIKs(ctx context.Context) ([]NIKFinding, error) {
 
 // cardsInForce lists the cards of a NIK in force on today.
 func (db *DB) cardsInForce(ctx context.Context, nik string, today time.Time) ([]int64, error) {
-	ids, err := db.ids(ctx, `SELECT c.id FROM cards c JOIN applications a ON a.id = c.application_id
+	ids, err := db.ids(ctx, `SELECT c.id FROM applications a CROSS JOIN cards c ON c.application_id = a.id
 		WHERE a.nik = ? AND c.state = ? ORDER BY c.id`, nik, domain.CardActive)
 	if err != nil {
 		return nil, err

@@ -37,8 +37,10 @@ type ActiveCardError struct {
 // cardInForce returns an *ActiveCardError naming the card of the NIK that is in force on the office
 // day of now, other than the card renews (a renewal's own), or nil. Only cards stored as active can
 // be in force; each is judged by the card rules, so a card that lapsed unnoticed does not count.
+// CROSS JOIN keeps SQLite reading the NIK's few applications first: left to itself (no
+// statistics) it read every active card, 0.9 s per kiosk submission at 1,000,000 applications.
 func (db *DB) cardInForce(ctx context.Context, q querier, now time.Time, nik string, renews int64) (*ActiveCardError, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.id FROM cards c JOIN applications a ON a.id = c.application_id
+	rows, err := q.QueryContext(ctx, `SELECT c.id FROM applications a CROSS JOIN cards c ON c.application_id = a.id
 		WHERE a.nik = ? AND c.state = ? ORDER BY c.id`, nik, domain.CardActive)
 	if err != nil {
 		return nil, err

@@ -58,7 +58,7 @@ func TestQueryPlans(t *testing.T) {
 			t.Errorf("EXPLAIN QUERY PLAN failed: %v\n%s", err, s.Query)
 			continue
 		}
-		scans, err := db.FullScans(context.Background(), s.Query, plan)
+		scans, err := db.FullScans(context.Background(), s.Query, s.Args, plan)
 		if err != nil {
 			t.Fatal(err)
 		}
