@@ -388,6 +388,11 @@ func (s *Server) submit(c *fiber.Ctx) error {
 		return err
 	}
 	want, err := s.db.DraftSubmitKey(c.UserContext(), token)
+	if errors.Is(err, storage.ErrNotFound) {
+		// Claimed a moment ago by the same sending made twice at once: answer as that one did.
+		app, err := s.db.EarlierSubmission(c.UserContext(), token, key)
+		return s.submitted(c, app, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -400,13 +405,19 @@ func (s *Server) submit(c *fiber.Ctx) error {
 		c.Status(fiber.StatusConflict)
 		return s.reviewPage(c, f, domain.Errors{}, "Pendaftaran belum terkirim. Periksa kembali isian Anda, lalu tekan \"Kirim pendaftaran\" sekali lagi.")
 	}
-	if err := s.saveDraft(c, token, f); err != nil {
-		return err
-	}
+	// What the review screen added is kept in the draft only when the form goes back to it: saving
+	// it on the way to sending would bring back a draft that a sending at the same moment had
+	// just claimed.
 	if errs, _ := f.Validate(s.rules()); len(errs) > 0 {
+		if err := s.saveDraft(c, token, f); err != nil {
+			return err
+		}
 		return s.reviewPage(c, f, errs, "Masih ada isian yang perlu diperbaiki. Tekan \"Ubah\" pada bagian yang ditandai merah.")
 	}
 	if errs := f.CheckAgreement(); len(errs) > 0 {
+		if err := s.saveDraft(c, token, f); err != nil {
+			return err
+		}
 		return s.reviewPage(c, f, errs, errs["agreed"])
 	}
 	f.Normalize()

@@ -276,6 +276,10 @@ func TestKioskSendingTwiceGivesOneTicket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Neither sending brings the draft back (the person's data would outlive the kiosk session).
+	if n := countDrafts(t, srv); n != 0 {
+		t.Fatalf("%d drafts left after two sendings at once", n)
+	}
 
 	// Another kiosk session with b's key: refused, its own draft kept, nothing of b's shown.
 	other := newClient(t, srv.URL)
