@@ -16,7 +16,10 @@ import (
 // with its "Selesai" key as a person would.
 func fill(sel, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(testbrowser.Void(chromedp.Evaluate[bool](`(document.querySelector(`+jsString(sel)+`).value = "") === ""`)),
-		chromedp.SendKeys(sel, value), chromedp.Click(`.osk button[data-key=Selesai]`), chromedp.WaitNotVisible(`.osk`))
+		chromedp.SendKeys(sel, value), chromedp.WaitVisible(`.osk button[data-key=Selesai]`),
+		// The keyboard is drawn anew for the field's kind as it gets focus: tap its current
+		// "Selesai" in one step (a chromedp click may land on the keys just replaced).
+		testbrowser.ClickLive(`.osk button[data-key=Selesai]`), chromedp.WaitNotVisible(`.osk`))
 }
 
 // choose sets a pick-list the way a tap on an option does, firing the change event htmx listens to.
