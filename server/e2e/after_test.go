@@ -89,7 +89,8 @@ func refused(t *testing.T, s *system, appID int64, path string, clients ...*role
 // The kiosk's on-screen keyboard and pick-lists, as a job seeker uses them.
 func kioskType(sel, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(testbrowser.Void(chromedp.Evaluate[bool](`(document.querySelector("`+sel+`").value = "") === ""`)),
-		chromedp.SendKeys(sel, value), chromedp.Click(`.osk button[data-key=Selesai]`), chromedp.WaitNotVisible(`.osk`))
+		chromedp.SendKeys(sel, value), chromedp.WaitVisible(`.osk button[data-key=Selesai]`),
+		testbrowser.ClickLive(`.osk button[data-key=Selesai]`), chromedp.WaitNotVisible(`.osk`)) // drawn anew per field
 }
 
 func kioskPick(sel, value string) chromedp.Action[chromedp.Void] {
@@ -178,7 +179,12 @@ func TestAfterPrintEndToEnd(t *testing.T) {
 	tap := func(who, sel string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(c context.Context, tg *chromedp.Target) error {
 			taps[who]++
-			_, err := chromedp.Click(sel)(c, tg)
+			// The officer pages refresh live: find the target, then tap the one on the page at
+			// that moment in one step (a chromedp click may land on a row just replaced).
+			if _, err := chromedp.WaitVisible(sel)(c, tg); err != nil {
+				return err
+			}
+			_, err := testbrowser.ClickLive(sel)(c, tg)
 			return err
 		})
 	}
