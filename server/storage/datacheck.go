@@ -108,19 +108,14 @@ func (db *DB) CheckNIKs(ctx context.Context) ([]NIKFinding, error) {
 
 // cardsInForce lists the cards of a NIK in force on today.
 func (db *DB) cardsInForce(ctx context.Context, nik string, today time.Time) ([]int64, error) {
-	ids, err := db.ids(ctx, `SELECT c.id FROM applications a CROSS JOIN cards c ON c.application_id = a.id
-		WHERE a.nik = ? AND c.state = ? ORDER BY c.id`, nik, domain.CardActive)
+	held, err := activeCardsOf(ctx, db.read, nik)
 	if err != nil {
 		return nil, err
 	}
 	var in []int64
-	for _, id := range ids {
-		_, f, err := cardFacts(ctx, db.read, id)
-		if err != nil {
-			return nil, err
-		}
-		if db.ReportRules().Life(f, today).State == domain.CardActive {
-			in = append(in, id)
+	for _, c := range held {
+		if db.ReportRules().Life(c.Facts, today).State == domain.CardActive {
+			in = append(in, c.ID)
 		}
 	}
 	return in, nil

@@ -37,9 +37,22 @@ type ActiveCardError struct {
 // cardInForce returns an *ActiveCardError naming the card of the NIK that is in force on the office
 // day of now, other than the card renews (a renewal's own), or nil. Only cards stored as active can
 // be in force; each is judged by the card rules, so a card that lapsed unnoticed does not count.
+func (db *DB) cardInForce(ctx context.Context, q querier, now time.Time, nik string, renews int64) (*ActiveCardError, error) {
+	held, err := activeCardsOf(ctx, q, nik)
+	if err != nil {
+		return nil, err
+	}
+	card, life, ok := db.ReportRules().CardInForce(held, renews, domain.Day(now))
+	if !ok {
+		return nil, nil
+	}
+	return &ActiveCardError{CardID: card.ID, RegNumber: card.RegNumber, State: life.State, ValidUntil: life.ValidUntil}, nil
+}
+
+// activeCardsOf returns the cards of a NIK stored as active, with the facts the card rules judge.
 // CROSS JOIN keeps SQLite reading the NIK's few applications first: left to itself (no
 // statistics) it read every active card, 0.9 s per kiosk submission at 1,000,000 applications.
-func (db *DB) cardInForce(ctx context.Context, q querier, now time.Time, nik string, renews int64) (*ActiveCardError, error) {
+func activeCardsOf(ctx context.Context, q querier, nik string) ([]domain.HeldCard, error) {
 	rows, err := q.QueryContext(ctx, `SELECT c.id FROM applications a CROSS JOIN cards c ON c.application_id = a.id
 		WHERE a.nik = ? AND c.state = ? ORDER BY c.id`, nik, domain.CardActive)
 	if err != nil {
@@ -66,11 +79,7 @@ func (db *DB) cardInForce(ctx context.Context, q querier, now time.Time, nik str
 		}
 		held = append(held, domain.HeldCard{ID: c.ID, RegNumber: c.RegNumber, Facts: f})
 	}
-	card, life, ok := db.ReportRules().CardInForce(held, renews, domain.Day(now))
-	if !ok {
-		return nil, nil
-	}
-	return &ActiveCardError{CardID: card.ID, RegNumber: card.RegNumber, State: life.State, ValidUntil: life.ValidUntil}, nil
+	return held, nil
 }
 
 func (e *ActiveCardError) Error() string {

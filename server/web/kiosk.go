@@ -379,17 +379,13 @@ func (s *Server) submit(c *fiber.Ctx) error {
 	}
 	key := values.Get(submitKeyField)
 	f, err := s.db.LoadDraft(c.UserContext(), token)
-	if errors.Is(err, storage.ErrNotFound) {
-		// No draft: sent already (the answer never arrived), or nothing to send from this session.
-		app, err := s.db.EarlierSubmission(c.UserContext(), token, key)
-		return s.submitted(c, app, err)
+	var want string
+	if err == nil {
+		want, err = s.db.DraftSubmitKey(c.UserContext(), token)
 	}
-	if err != nil {
-		return err
-	}
-	want, err := s.db.DraftSubmitKey(c.UserContext(), token)
 	if errors.Is(err, storage.ErrNotFound) {
-		// Claimed a moment ago by the same sending made twice at once: answer as that one did.
+		// No draft: sent already (the answer never arrived, or the same sending made twice at once
+		// claimed it between the two reads), or nothing to send from this session.
 		app, err := s.db.EarlierSubmission(c.UserContext(), token, key)
 		return s.submitted(c, app, err)
 	}
