@@ -92,13 +92,13 @@ func TestOperatorPage(t *testing.T) {
 	unknownID := strconv.FormatInt(unknown.PrintJobID, 10)
 	// A live refresh can replace the row between the wait and the tap; the button then submits as a
 	// plain form (the page reloads with the same result), so wait across a reload.
-	testbrowser.Step(t, ctx, "confirm the card came out", testbrowser.HTMXSettled(), chromedp.Click(`[data-confirm-printed="`+unknownID+`"]`))
+	testbrowser.Step(t, ctx, "confirm the card came out", testbrowser.HTMXSettled(), testbrowser.ClickLive(`[data-confirm-printed="`+unknownID+`"]`))
 	testbrowser.WaitAcrossReload(t, ctx, "confirmed", `document.querySelector('tr[data-job="`+unknownID+`"] [data-job-state]')?.dataset.jobState === "printed"`)
 	if s := jobState(t, srv, unknown.PrintJobID); s != domain.PrintPrinted {
 		t.Fatalf("confirmed job is %s", s)
 	}
 	failedID := strconv.FormatInt(failed.PrintJobID, 10)
-	testbrowser.Step(t, ctx, "retry the failed job", testbrowser.HTMXSettled(), chromedp.Click(`[data-retry="`+failedID+`"]`))
+	testbrowser.Step(t, ctx, "retry the failed job", testbrowser.HTMXSettled(), testbrowser.ClickLive(`[data-retry="`+failedID+`"]`))
 	testbrowser.WaitAcrossReload(t, ctx, "retried", `document.querySelector('tr[data-job="`+failedID+`"] [data-job-state]')?.dataset.jobState === "queued"`)
 
 	// Reprint the confirmed card: it needs a reason, voids the old card and queues a new serial.
@@ -108,7 +108,7 @@ func TestOperatorPage(t *testing.T) {
 		chromedp.WaitVisible(`tr[data-job="`+unknownID+`"] select[name=alasan]`))
 	testbrowser.Screenshot(t, ctx, "operator-02-reprint")
 	testbrowser.Step(t, ctx, "reprint", chromedp.SetValue(`tr[data-job="`+unknownID+`"] select[name=alasan]`, "Kartu rusak atau cacat cetak"),
-		chromedp.Click(`[data-reprint="`+unknownID+`"]`),
+		testbrowser.ClickLive(`[data-reprint="`+unknownID+`"]`),
 		testbrowser.Void(chromedp.Poll[bool](`!!document.evaluate("//td[contains(., 'cetakan ke-2')]", document, null, 9, null).singleNodeValue`)))
 	card, err := srv.DB.Card(bg, unknown.CardID)
 	if err != nil || card.State != domain.CardVoided {
@@ -122,7 +122,7 @@ func TestOperatorPage(t *testing.T) {
 	testbrowser.Step(t, ctx, "open print options", testbrowser.HTMXSettled(), testbrowser.ClickLive(stationSel+` details.options summary`),
 		chromedp.WaitVisible(stationSel+` textarea[name=pilihan]`),
 		chromedp.SetValue(stationSel+` textarea[name=pilihan]`, "sides=two-sided-long-edge\nPageSize Custom"),
-		chromedp.Click(stationSel+` [data-save-options]`), chromedp.WaitVisible(`#pesan-galat .alert`))
+		testbrowser.ClickLive(stationSel+` [data-save-options]`), chromedp.WaitVisible(`#pesan-galat .alert`))
 	if msg := textOf(t, ctx, "#pesan-galat"); !strings.Contains(msg, "baris 2") {
 		t.Fatalf("bad options message = %q", msg)
 	}
@@ -131,7 +131,7 @@ func TestOperatorPage(t *testing.T) {
 	}
 	testbrowser.Step(t, ctx, "save print options",
 		chromedp.SetValue(stationSel+` textarea[name=pilihan]`, "sides=two-sided-long-edge\nPageSize=Custom.242.65x153.01"),
-		chromedp.Click(stationSel+` [data-save-options]`),
+		testbrowser.ClickLive(stationSel+` [data-save-options]`),
 		testbrowser.Void(chromedp.Poll[bool](`document.querySelector('`+stationSel+` details.options summary')?.textContent.includes("(2)")`)))
 	stations, _ := srv.DB.Stations(bg)
 	if stations[0].Options["PageSize"] != "Custom.242.65x153.01" || stations[0].Options["sides"] != "two-sided-long-edge" {
